@@ -1,0 +1,34 @@
+//! duban's domain: the aggregates, their commands and events, and the rules that decide
+//! between them. Pure: no IO, no clock, no database. Time and actor are passed in.
+//!
+//! Layout:
+//! - [`aggregate`]: the `decide`/`evolve` trait every aggregate implements.
+//! - [`plan`], [`department`]: the Plan and Department aggregates.
+//! - [`task`]: the task aggregate and its shared [`task::lifecycle`]; the creation of
+//!   each kind lives in [`measure`], [`milestone`] and [`rectification`].
+//! - [`event`]: every event, stored as type + schema version + payload; [`upcast`] reads
+//!   older versions.
+//! - [`actor`]: roles and who may do what; [`error`]: [`DomainError`].
+//! - [`time`]: deadlines and quarters in Asia/Shanghai; [`ids`]: ids and stream names.
+//! - [`testkit`]: given/when/then for aggregate tests.
+
+pub mod actor;
+pub mod aggregate;
+pub mod department;
+pub mod error;
+pub mod event;
+pub mod ids;
+pub mod measure;
+pub mod milestone;
+pub mod plan;
+pub mod rectification;
+pub mod task;
+pub mod testkit;
+pub mod time;
+pub mod upcast;
+mod validate;
+
+pub use actor::{Actor, Role};
+pub use aggregate::Aggregate;
+pub use error::DomainError;
+pub use event::Event;

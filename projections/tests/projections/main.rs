@@ -1,0 +1,10 @@
+//! Tests of duban's read models: every rule of the board and the dispatch pinned at its
+//! boundary, the task lists' filters and order, and rebuild-equals-incremental.
+
+mod board;
+mod circular;
+mod dispatch;
+mod model;
+mod query;
+mod rebuild;
+mod world;

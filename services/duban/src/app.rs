@@ -1,0 +1,84 @@
+//! The application: the store, the command path, the read models, the clock and the
+//! metrics, opened once per process and shared by the server, the CLI and the tests.
+
+use std::sync::Arc;
+
+use duban_domain::Actor;
+use duban_domain::aggregate::Aggregate;
+use duban_store::{EventStore, StreamBound};
+
+use crate::clock::Clock;
+use crate::commands::{CommandOptions, CommandService, Executed};
+use crate::error::ServiceResult;
+use crate::metrics::Metrics;
+use crate::ops::dispatch::DispatchCache;
+use crate::readmodel::ReadModels;
+use crate::readmodel::persist::SqlReadModelStore;
+
+/// Everything a request or a CLI command needs.
+pub struct App {
+    /// The event store.
+    pub store: Arc<dyn EventStore>,
+    /// The command path.
+    pub commands: CommandService,
+    /// The read models.
+    pub read: Arc<ReadModels>,
+    /// The clock.
+    pub clock: Clock,
+    /// Prometheus metrics.
+    pub metrics: Metrics,
+    /// Quarterly dispatches already computed.
+    pub dispatches: DispatchCache,
+}
+
+impl App {
+    /// Connects to `database_url` (running migrations) and loads the read models.
+    pub async fn open(database_url: &str, clock: Clock) -> ServiceResult<Arc<App>> {
+        let store = duban_store::connect(database_url).await?;
+        Self::with_store(store, clock).await
+    }
+
+    /// Builds the application over an open store.
+    pub async fn with_store(store: Arc<dyn EventStore>, clock: Clock) -> ServiceResult<Arc<App>> {
+        let persist = Arc::new(SqlReadModelStore::new(store.db()));
+        let read = ReadModels::open(Arc::clone(&store), persist).await?;
+        Ok(Arc::new(App {
+            commands: CommandService::new(Arc::clone(&store), clock.clone()),
+            store,
+            read,
+            clock,
+            metrics: Metrics::new(),
+            dispatches: DispatchCache::default(),
+        }))
+    }
+
+    /// Runs a command on one aggregate and waits until the read models include it.
+    pub async fn run<A>(
+        &self,
+        stream_id: &str,
+        actor: &Actor,
+        options: &CommandOptions,
+        command: A::Command,
+    ) -> ServiceResult<Executed<A>>
+    where
+        A: Aggregate + Send + Sync,
+        A::Command: Send + Sync,
+    {
+        let executed = self
+            .commands
+            .execute::<A>(stream_id, actor, options, command)
+            .await?;
+        if !executed.duplicate {
+            self.metrics.events_appended(executed.events.len());
+        }
+        if let Some(position) = executed.last_position() {
+            self.read.wait_for(position).await?;
+        }
+        Ok(executed)
+    }
+
+    /// Loads an aggregate's current state from its stream.
+    pub async fn load<A: Aggregate>(&self, stream_id: &str) -> ServiceResult<Option<A>> {
+        self.commands.load(stream_id, StreamBound::All).await
+    }
+}

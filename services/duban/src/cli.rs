@@ -1,0 +1,327 @@
+//! The `duban` command line: one binary, one subcommand per job.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+use duban_domain::ids::DepartmentId;
+use duban_domain::{Actor, Role};
+
+use crate::app::App;
+use crate::auth;
+use crate::clock::Clock;
+use crate::error::{ServiceError, ServiceResult};
+use crate::http::{ServerConfig, serve};
+use crate::ops::import_plan::ImportOptions;
+use crate::progress::bar;
+
+/// duban (督办): event-sourced supervision of county education plans.
+#[derive(Parser, Debug)]
+#[command(name = "duban", version, about)]
+pub struct Cli {
+    /// Database: an SQLite file path (default duban.db) or postgres://…
+    #[arg(
+        long,
+        env = "DUBAN_DATABASE_URL",
+        default_value = "duban.db",
+        global = true
+    )]
+    pub database_url: String,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Runs the GraphQL server (and the overdue clock).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "DUBAN_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Loads the demo data set once (Licheng plan, rectification items, 2023–2025 history).
+        #[arg(long)]
+        demo: bool,
+        /// Seconds between passes of the overdue clock.
+        #[arg(long, env = "DUBAN_CLOCK_INTERVAL", default_value_t = 60)]
+        clock_interval: u64,
+        /// Projection lag (events) above which /readyz reports not ready.
+        #[arg(long, env = "DUBAN_MAX_LAG", default_value_t = 10_000)]
+        max_lag: i64,
+    },
+    /// Manages bearer tokens.
+    Token {
+        /// create, list or revoke.
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+    /// Imports a plan document (plain text) as a plan with measures and departments.
+    ImportPlan {
+        /// The document.
+        file: PathBuf,
+        /// Title instead of the document's first line.
+        #[arg(long)]
+        title: Option<String>,
+        /// Region instead of the one in the title.
+        #[arg(long)]
+        region: Option<String>,
+        /// Idempotency key: a repeated import with it records nothing new.
+        #[arg(long)]
+        command_id: Option<String>,
+    },
+    /// Runs one pass of the overdue clock and exits.
+    Tick,
+    /// Read-model maintenance.
+    Projections {
+        /// rebuild.
+        #[command(subcommand)]
+        action: ProjectionAction,
+    },
+    /// Checks every stream's hash chain and the global positions.
+    Verify,
+    /// Prints the GraphQL schema (SDL).
+    Schema,
+}
+
+/// Token subcommands.
+#[derive(Subcommand, Debug)]
+pub enum TokenAction {
+    /// Creates a token and prints it once.
+    Create {
+        /// Who holds it.
+        #[arg(long)]
+        name: String,
+        /// office, department or auditor.
+        #[arg(long)]
+        role: String,
+        /// For department tokens: the department's name or id.
+        #[arg(long)]
+        department: Option<String>,
+    },
+    /// Lists tokens (never their secrets).
+    List,
+    /// Revokes a token by id or name.
+    Revoke {
+        /// Token id or name.
+        id_or_name: String,
+    },
+}
+
+/// Projection subcommands.
+#[derive(Subcommand, Debug)]
+pub enum ProjectionAction {
+    /// Rebuilds from position zero and swaps the result in when complete.
+    Rebuild {
+        /// The projection (there is one: core).
+        #[arg(long, default_value = crate::readmodel::CORE)]
+        name: String,
+    },
+}
+
+/// The actor the command line acts as.
+fn cli_actor() -> Actor {
+    let user = std::env::var("USER").unwrap_or_else(|_| "operator".into());
+    Actor::office(format!("cli:{user}"))
+}
+
+/// Runs the command line.
+pub async fn run(cli: Cli) -> ServiceResult<()> {
+    let clock = Clock::from_env().map_err(|e| ServiceError::invalid("DUBAN_NOW", e))?;
+    match cli.command {
+        Command::Schema => {
+            print!("{}", crate::graphql::sdl());
+            Ok(())
+        }
+        Command::Serve {
+            listen,
+            demo,
+            clock_interval,
+            max_lag,
+        } => {
+            let app = App::open(&cli.database_url, clock).await?;
+            if demo {
+                crate::demo::load(&app).await?;
+            }
+            let listener = TcpListener::bind(&listen)
+                .map_err(|e| ServiceError::Internal(format!("cannot listen on {listen}: {e}")))?;
+            let addr = listener
+                .local_addr()
+                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            app.read.spawn_follower();
+            app.spawn_clock(Duration::from_secs(clock_interval.max(1)));
+            println!("duban serving on http://{addr}/graphql (GraphiQL: http://{addr}/graphiql)");
+            if demo {
+                crate::demo::print_tokens(&app).await?;
+            }
+            let server = serve(Arc::clone(&app), listener, ServerConfig { max_lag })
+                .map_err(|e| ServiceError::Internal(e.to_string()))?;
+            server
+                .await
+                .map_err(|e| ServiceError::Internal(e.to_string()))
+        }
+        Command::Token { action } => {
+            let app = App::open(&cli.database_url, clock).await?;
+            token(&app, action).await
+        }
+        Command::ImportPlan {
+            file,
+            title,
+            region,
+            command_id,
+        } => {
+            let app = App::open(&cli.database_url, clock).await?;
+            let bytes = std::fs::read(&file).map_err(|e| {
+                ServiceError::invalid("file", format!("cannot read {}: {e}", file.display()))
+            })?;
+            let progress = bar("measures");
+            let done = app
+                .import_plan(
+                    &cli_actor(),
+                    &bytes,
+                    ImportOptions {
+                        title,
+                        region,
+                        command_id,
+                    },
+                    &|done, total| {
+                        progress.set_length(total);
+                        progress.set_position(done);
+                    },
+                )
+                .await?;
+            progress.finish_and_clear();
+            println!(
+                "imported plan {} ({}): {} measures, {} departments created, {} unrecognised lines",
+                done.plan.title,
+                done.plan.id.stream(),
+                done.measures.len(),
+                done.departments_created.len(),
+                done.unrecognised.len()
+            );
+            for line in &done.unrecognised {
+                println!("  unrecognised: {line}");
+            }
+            Ok(())
+        }
+        Command::Tick => {
+            let app = App::open(&cli.database_url, clock).await?;
+            let marked = app.tick().await?;
+            println!("overdue clock: {marked} task(s) marked overdue");
+            Ok(())
+        }
+        Command::Projections {
+            action: ProjectionAction::Rebuild { name },
+        } => {
+            if name != crate::readmodel::CORE {
+                return Err(ServiceError::invalid(
+                    "name",
+                    format!("there is no projection '{name}' (there is: core)"),
+                ));
+            }
+            let app = App::open(&cli.database_url, clock).await?;
+            let progress = bar("events");
+            let position = app
+                .read
+                .rebuild(&|done, total| {
+                    progress.set_length(total as u64);
+                    progress.set_position(done as u64);
+                })
+                .await?;
+            progress.finish_and_clear();
+            println!("projection {name} rebuilt up to position {position}");
+            Ok(())
+        }
+        Command::Verify => {
+            let app = App::open(&cli.database_url, clock).await?;
+            let report = app.store.verify().await?;
+            if report.ok {
+                println!(
+                    "ok: {} events checked, every hash chain intact",
+                    report.events_checked
+                );
+                Ok(())
+            } else {
+                Err(ServiceError::Internal(format!(
+                    "integrity broken: first broken position {:?} after {} events checked",
+                    report.first_broken_position, report.events_checked
+                )))
+            }
+        }
+    }
+}
+
+async fn token(app: &App, action: TokenAction) -> ServiceResult<()> {
+    let db = app.store.db();
+    match action {
+        TokenAction::Create {
+            name,
+            role,
+            department,
+        } => {
+            let role = Role::parse(&role)
+                .filter(|r| *r != Role::System)
+                .ok_or_else(|| ServiceError::invalid("role", "office, department or auditor"))?;
+            let department = match department {
+                Some(raw) => Some(resolve_department(app, &raw)?),
+                None => None,
+            };
+            let (info, secret) =
+                auth::create_token(&db, &name, role, department, app.clock.now()).await?;
+            println!("{secret}");
+            eprintln!(
+                "token {} for {} ({}) created; it is shown only once",
+                info.id,
+                info.name,
+                info.role.as_str()
+            );
+            Ok(())
+        }
+        TokenAction::List => {
+            for t in auth::list_tokens(&db).await? {
+                let dept = t
+                    .department
+                    .map(|d| app.read.read(|m| m.department_name(d)));
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    t.id,
+                    t.name,
+                    t.role.as_str(),
+                    dept.unwrap_or_default(),
+                    if t.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    }
+                );
+            }
+            Ok(())
+        }
+        TokenAction::Revoke { id_or_name } => {
+            let n = auth::revoke_token(&db, &id_or_name, app.clock.now()).await?;
+            if n == 0 {
+                return Err(ServiceError::not_found("token", id_or_name));
+            }
+            println!("revoked {n} token(s)");
+            Ok(())
+        }
+    }
+}
+
+/// A department by id or exact name.
+fn resolve_department(app: &App, raw: &str) -> ServiceResult<DepartmentId> {
+    if let Ok(id) = DepartmentId::parse("department", raw) {
+        return Ok(id);
+    }
+    app.read
+        .read(|m| {
+            m.departments
+                .values()
+                .find(|d| d.name == raw.trim())
+                .map(|d| d.id)
+        })
+        .ok_or_else(|| ServiceError::not_found("department", raw))
+}

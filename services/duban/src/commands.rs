@@ -1,0 +1,238 @@
+//! The command path: load a stream, decide, append with the expected version.
+//!
+//! When the client names no expected version, a conflict (another writer got there
+//! first) is retried on fresh state a few times. A command id that was already handled
+//! returns the first answer and writes nothing: the store checks it atomically with the
+//! append, and we also look it up before deciding, because deciding again on the state
+//! the first run produced could refuse what was already accepted.
+
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+use duban_domain::aggregate::{Aggregate, replay, version_of};
+use duban_domain::error::check_expected_version;
+use duban_domain::{Actor, Event, Role};
+use duban_store::{
+    EventStore, ExpectedVersion, Metadata, NewEvent, RecordedEvent, StoreError, StreamAppend,
+    StreamBound,
+};
+
+use crate::clock::Clock;
+use crate::error::{ServiceError, ServiceResult};
+
+/// How many times a conflict is retried when the client gave no expected version.
+const RETRIES: usize = 5;
+
+/// Per-command options from the client.
+#[derive(Debug, Clone, Default)]
+pub struct CommandOptions {
+    /// Optimistic concurrency: the version the client saw.
+    pub expected_version: Option<i64>,
+    /// Idempotency key.
+    pub command_id: Option<String>,
+}
+
+/// What a command did.
+#[derive(Debug, Clone)]
+pub struct Executed<A> {
+    /// The aggregate after the command.
+    pub state: Option<A>,
+    /// The events recorded (the first run's, for a repeated command id).
+    pub events: Vec<RecordedEvent>,
+    /// True when the command id had been handled before.
+    pub duplicate: bool,
+}
+
+impl<A> Executed<A> {
+    /// The global position of the last event recorded, if any.
+    pub fn last_position(&self) -> Option<i64> {
+        self.events.last().map(|e| e.position)
+    }
+}
+
+/// Reads a stored event into a domain event, upcasting older versions.
+pub fn decode(rec: &RecordedEvent) -> ServiceResult<Event> {
+    Event::from_stored(&rec.event_type, rec.schema_version, &rec.payload)
+        .map_err(|e| ServiceError::Internal(format!("position {}: {e}", rec.position)))
+}
+
+/// Writes a domain event as a store event.
+pub fn encode(event: &Event) -> NewEvent {
+    NewEvent {
+        event_type: event.event_type().to_string(),
+        schema_version: event.schema_version(),
+        payload: event.payload(),
+    }
+}
+
+/// The metadata every event of a command carries.
+pub fn metadata(actor: &Actor, command_id: Option<&str>) -> Metadata {
+    Metadata {
+        actor: actor.name.clone(),
+        role: (actor.role != Role::System).then(|| actor.role.as_str().to_string()),
+        department_id: actor.department.map(|d| d.to_string()),
+        command_id: command_id.map(str::to_string),
+        correlation_id: Some(uuid::Uuid::now_v7()),
+        causation_id: None,
+    }
+}
+
+/// The events a command id recorded the first time, if it was handled before.
+pub async fn find_command(
+    store: &dyn EventStore,
+    command_id: &str,
+) -> ServiceResult<Option<Vec<RecordedEvent>>> {
+    let sql = "SELECT first_position, event_count FROM commands WHERE command_id = $1";
+    let found: Option<(i64, i64)> = crate::on_db!(store.db(), |pool| sqlx::query_as(sql)
+        .bind(command_id)
+        .fetch_optional(&pool)
+        .await?);
+    let Some((first, count)) = found else {
+        return Ok(None);
+    };
+    Ok(Some(store.read_all(first - 1, count).await?))
+}
+
+/// Runs commands against the event store.
+#[derive(Clone)]
+pub struct CommandService {
+    store: Arc<dyn EventStore>,
+    clock: Clock,
+}
+
+impl CommandService {
+    /// A command service over `store`, reading time from `clock`.
+    pub fn new(store: Arc<dyn EventStore>, clock: Clock) -> Self {
+        Self { store, clock }
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn EventStore> {
+        &self.store
+    }
+
+    /// Loads an aggregate from its stream, optionally only up to a bound.
+    pub async fn load<A: Aggregate>(
+        &self,
+        stream_id: &str,
+        up_to: StreamBound,
+    ) -> ServiceResult<Option<A>> {
+        let records = self.store.read_stream(stream_id, up_to).await?;
+        let events = records
+            .iter()
+            .map(decode)
+            .collect::<ServiceResult<Vec<_>>>()?;
+        Ok(replay(&events))
+    }
+
+    /// Decides `command` on the stream's current state and appends the result.
+    pub async fn execute<A>(
+        &self,
+        stream_id: &str,
+        actor: &Actor,
+        options: &CommandOptions,
+        command: A::Command,
+    ) -> ServiceResult<Executed<A>>
+    where
+        A: Aggregate + Send + Sync,
+        A::Command: Send + Sync,
+    {
+        if let Some(first) = self.already_handled::<A>(stream_id, options).await? {
+            return Ok(first);
+        }
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let state: Option<A> = self.load(stream_id, StreamBound::All).await?;
+            let version = version_of(state.as_ref());
+            check_expected_version(options.expected_version, version)?;
+            let now = self.clock.now();
+            let events = A::decide(state.as_ref(), &command, actor, now)?;
+            if events.is_empty() {
+                return Ok(Executed {
+                    state,
+                    events: vec![],
+                    duplicate: false,
+                });
+            }
+            let batch = vec![StreamAppend {
+                stream_id: stream_id.to_string(),
+                stream_type: A::STREAM_TYPE.to_string(),
+                expected: ExpectedVersion::Exact(version),
+                events: events.iter().map(encode).collect(),
+            }];
+            let meta = metadata(actor, options.command_id.as_deref());
+            match self.store.append(batch, &meta, now).await {
+                Ok(appended) => {
+                    let state = if appended.duplicate {
+                        self.load(stream_id, StreamBound::All).await?
+                    } else {
+                        events.iter().fold(state, A::evolve)
+                    };
+                    return Ok(Executed {
+                        state,
+                        events: appended.events,
+                        duplicate: appended.duplicate,
+                    });
+                }
+                Err(StoreError::VersionConflict { .. })
+                    if options.expected_version.is_none() && attempt < RETRIES =>
+                {
+                    tracing::debug!(stream_id, attempt, "conflict; retrying on fresh state");
+                }
+                Err(StoreError::VersionConflict { actual, .. }) => {
+                    return Err(duban_domain::DomainError::VersionConflict {
+                        expected: options.expected_version.unwrap_or(version),
+                        actual,
+                    }
+                    .into());
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Appends events to several streams atomically (plan import, demo set-up).
+    pub async fn append_batch(
+        &self,
+        batch: Vec<StreamAppend>,
+        actor: &Actor,
+        command_id: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> ServiceResult<(Vec<RecordedEvent>, bool)> {
+        let meta = metadata(actor, command_id);
+        let appended = self.store.append(batch, &meta, at).await?;
+        Ok((appended.events, appended.duplicate))
+    }
+
+    /// The first answer to a command id, when it was handled before.
+    async fn already_handled<A: Aggregate>(
+        &self,
+        stream_id: &str,
+        options: &CommandOptions,
+    ) -> ServiceResult<Option<Executed<A>>> {
+        let Some(command_id) = &options.command_id else {
+            return Ok(None);
+        };
+        let Some(events) = find_command(self.store.as_ref(), command_id).await? else {
+            return Ok(None);
+        };
+        if events.iter().any(|e| e.stream_id != stream_id) {
+            return Err(ServiceError::invalid(
+                "commandId",
+                "this commandId was already used for a command on another task",
+            ));
+        }
+        let state = self.load(stream_id, StreamBound::All).await?;
+        Ok(Some(Executed {
+            state,
+            events,
+            duplicate: true,
+        }))
+    }
+}

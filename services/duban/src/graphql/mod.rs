@@ -1,0 +1,54 @@
+//! The GraphQL API: the contract's schema over the app.
+//!
+//! - [`context`]: the viewer, the app, and service errors as coded GraphQL errors.
+//! - [`scalars`], [`enums`], [`inputs`]: the contract's scalars, enums and inputs.
+//! - [`types`]: Department, Plan, Task, DomainEvent and the connections; [`page`]:
+//!   cursor pagination.
+//! - [`query`], [`mutation`], [`subscription`]: the roots; [`readmodels`]: the board and
+//!   the quarterly dispatch; [`import`]: `importPlan`.
+
+pub mod context;
+pub mod enums;
+pub mod import;
+pub mod inputs;
+pub mod mutation;
+pub mod page;
+pub mod query;
+pub mod readmodels;
+pub mod scalars;
+pub mod subscription;
+pub mod types;
+
+use std::sync::Arc;
+
+use async_graphql::Schema;
+
+use crate::app::App;
+
+pub use context::Viewer;
+
+/// The schema type served at /graphql.
+pub type DubanSchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
+
+/// Query depth limit: the standard introspection query nests 13 levels deep.
+pub const MAX_DEPTH: usize = 16;
+/// Query complexity limit: admits the standard introspection query.
+pub const MAX_COMPLEXITY: usize = 5000;
+
+/// Builds the schema with its limits; `app` is None only to print the SDL.
+pub fn build_schema(app: Option<Arc<App>>) -> DubanSchema {
+    let mut builder = Schema::build(query::Query, mutation::Mutation, subscription::Subscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_recursive_depth(64)
+        .limit_directives(20);
+    if let Some(app) = app {
+        builder = builder.data(app);
+    }
+    builder.finish()
+}
+
+/// The schema in SDL, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    build_schema(None).sdl()
+}

@@ -1,0 +1,328 @@
+//! Mutations: each runs one command through the command path, as the viewer.
+
+use async_graphql::{Context, ID, Object};
+
+use crate::commands::CommandOptions;
+use crate::ops::LifecycleInput;
+use crate::ops::define_measure::MeasureInput;
+use crate::ops::draft_plan::DraftPlan;
+use crate::ops::raise_rectification::RectificationInput;
+
+use super::context::{GqlResult, app, viewer};
+use super::import::ImportPlanPayload;
+use super::inputs::*;
+use super::types::{DepartmentObj, PlanObj, TaskObj};
+
+/// The root mutation type.
+pub struct Mutation;
+
+async fn lifecycle(
+    ctx: &Context<'_>,
+    task_id: &ID,
+    expected_version: Option<i32>,
+    command_id: Option<String>,
+    input: LifecycleInput,
+) -> async_graphql::Result<TaskObj> {
+    let actor = viewer(ctx)?.actor();
+    let options = CommandOptions {
+        expected_version: expected_version.map(i64::from),
+        command_id,
+    };
+    app(ctx)
+        .task_command(&actor, task_id, &options, input)
+        .await
+        .gql()
+        .map(TaskObj)
+}
+
+#[Object]
+impl Mutation {
+    async fn register_department(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterDepartmentInput,
+    ) -> async_graphql::Result<DepartmentObj> {
+        let actor = viewer(ctx)?.actor();
+        app(ctx)
+            .register_department(
+                &actor,
+                &input.name,
+                input.kind.into(),
+                input.parent_id.as_ref().map(|p| p.as_str()),
+                input.command_id,
+            )
+            .await
+            .gql()
+            .map(DepartmentObj)
+    }
+
+    async fn draft_plan(
+        &self,
+        ctx: &Context<'_>,
+        input: DraftPlanInput,
+    ) -> async_graphql::Result<PlanObj> {
+        let actor = viewer(ctx)?.actor();
+        let draft = DraftPlan {
+            title: input.title,
+            region: input.region,
+            issuer: input.issuer,
+            period_start: input.period_start.0,
+            period_end: input.period_end.0,
+            phases: input
+                .phases
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| duban_domain::plan::Phase {
+                    name: p.name,
+                    starts: p.starts.0,
+                    ends: p.ends.0,
+                })
+                .collect(),
+        };
+        app(ctx)
+            .draft_plan(&actor, draft, input.command_id)
+            .await
+            .gql()
+            .map(PlanObj)
+    }
+
+    /// Reads a plan document (plain text, as in the seeds) into a plan, its measures and
+    /// their departments.
+    async fn import_plan(
+        &self,
+        ctx: &Context<'_>,
+        input: ImportPlanInput,
+    ) -> async_graphql::Result<ImportPlanPayload> {
+        super::import::import_plan(ctx, input).await
+    }
+
+    async fn define_measure(
+        &self,
+        ctx: &Context<'_>,
+        input: DefineMeasureInput,
+    ) -> async_graphql::Result<TaskObj> {
+        let actor = viewer(ctx)?.actor();
+        let measure = MeasureInput {
+            plan_id: input.plan_id.0,
+            code: input.code,
+            title: input.title,
+            description: input.description,
+            phase: input.phase,
+        };
+        app(ctx)
+            .define_measure(&actor, measure, input.command_id)
+            .await
+            .gql()
+            .map(TaskObj)
+    }
+
+    async fn schedule_milestone(
+        &self,
+        ctx: &Context<'_>,
+        input: ScheduleMilestoneInput,
+    ) -> async_graphql::Result<TaskObj> {
+        let actor = viewer(ctx)?.actor();
+        app(ctx)
+            .schedule_milestone(
+                &actor,
+                &input.measure_id,
+                input.title,
+                input.due.0,
+                input.command_id,
+            )
+            .await
+            .gql()
+            .map(TaskObj)
+    }
+
+    async fn raise_rectification(
+        &self,
+        ctx: &Context<'_>,
+        input: RaiseRectificationInput,
+    ) -> async_graphql::Result<TaskObj> {
+        let actor = viewer(ctx)?.actor();
+        let item = RectificationInput {
+            source: input.source.into(),
+            finding: input.finding,
+            standard: input.standard,
+            measured: input.measured,
+            unit: input.unit,
+            severity: input.severity.map(i64::from),
+            plan_id: input.plan_id.map(|i| i.0),
+            measure_id: input.measure_id.map(|i| i.0),
+        };
+        app(ctx)
+            .raise_rectification(&actor, item, input.command_id)
+            .await
+            .gql()
+            .map(TaskObj)
+    }
+
+    async fn assign_task(
+        &self,
+        ctx: &Context<'_>,
+        input: AssignTaskInput,
+    ) -> async_graphql::Result<TaskObj> {
+        let command = LifecycleInput::Assign {
+            lead_id: input.lead_id.0,
+            cooperating_ids: input
+                .cooperating_ids
+                .unwrap_or_default()
+                .into_iter()
+                .map(|i| i.0)
+                .collect(),
+            due: input.due.0,
+        };
+        lifecycle(
+            ctx,
+            &input.task_id,
+            input.expected_version,
+            input.command_id,
+            command,
+        )
+        .await
+    }
+
+    async fn report_progress(
+        &self,
+        ctx: &Context<'_>,
+        input: ReportProgressInput,
+    ) -> async_graphql::Result<TaskObj> {
+        let command = LifecycleInput::ReportProgress {
+            percent: i64::from(input.percent),
+            note: input.note,
+            evidence: input.evidence.unwrap_or_default(),
+        };
+        lifecycle(
+            ctx,
+            &input.task_id,
+            input.expected_version,
+            input.command_id,
+            command,
+        )
+        .await
+    }
+
+    async fn submit_for_verification(
+        &self,
+        ctx: &Context<'_>,
+        input: SubmitTaskInput,
+    ) -> async_graphql::Result<TaskObj> {
+        let command = LifecycleInput::Submit {
+            summary: input.summary,
+            evidence: input.evidence.unwrap_or_default(),
+        };
+        lifecycle(
+            ctx,
+            &input.task_id,
+            input.expected_version,
+            input.command_id,
+            command,
+        )
+        .await
+    }
+
+    async fn verify_task(
+        &self,
+        ctx: &Context<'_>,
+        input: VerifyTaskInput,
+    ) -> async_graphql::Result<TaskObj> {
+        let command = LifecycleInput::Verify {
+            verdict: input.verdict.into(),
+            remarks: input.remarks,
+        };
+        lifecycle(
+            ctx,
+            &input.task_id,
+            input.expected_version,
+            input.command_id,
+            command,
+        )
+        .await
+    }
+
+    async fn extend_deadline(
+        &self,
+        ctx: &Context<'_>,
+        input: ExtendDeadlineInput,
+    ) -> async_graphql::Result<TaskObj> {
+        let command = LifecycleInput::Extend {
+            due: input.due.0,
+            reason: input.reason,
+        };
+        lifecycle(
+            ctx,
+            &input.task_id,
+            input.expected_version,
+            input.command_id,
+            command,
+        )
+        .await
+    }
+
+    async fn urge_task(
+        &self,
+        ctx: &Context<'_>,
+        input: TaskNoteInput,
+    ) -> async_graphql::Result<TaskObj> {
+        let command = LifecycleInput::Urge(input.note);
+        lifecycle(
+            ctx,
+            &input.task_id,
+            input.expected_version,
+            input.command_id,
+            command,
+        )
+        .await
+    }
+
+    async fn escalate_task(
+        &self,
+        ctx: &Context<'_>,
+        input: TaskNoteInput,
+    ) -> async_graphql::Result<TaskObj> {
+        let command = LifecycleInput::Escalate(input.note);
+        lifecycle(
+            ctx,
+            &input.task_id,
+            input.expected_version,
+            input.command_id,
+            command,
+        )
+        .await
+    }
+
+    /// The note is the reason.
+    async fn cancel_task(
+        &self,
+        ctx: &Context<'_>,
+        input: TaskNoteInput,
+    ) -> async_graphql::Result<TaskObj> {
+        let command = LifecycleInput::Cancel(input.note);
+        lifecycle(
+            ctx,
+            &input.task_id,
+            input.expected_version,
+            input.command_id,
+            command,
+        )
+        .await
+    }
+
+    /// The note is the reason.
+    async fn reopen_rectification(
+        &self,
+        ctx: &Context<'_>,
+        input: TaskNoteInput,
+    ) -> async_graphql::Result<TaskObj> {
+        let command = LifecycleInput::Reopen(input.note);
+        lifecycle(
+            ctx,
+            &input.task_id,
+            input.expected_version,
+            input.command_id,
+            command,
+        )
+        .await
+    }
+}

@@ -1,0 +1,178 @@
+//! /graphql over HTTP and WebSocket, and GraphiQL. Every request needs a bearer token.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use async_graphql::Data;
+
+use crate::app::App;
+use crate::auth::{TokenInfo, authenticate};
+use crate::error::ServiceError;
+use crate::graphql::{DubanSchema, Viewer};
+
+use super::graphql_over_http as goh;
+
+/// The bearer token of a request, if it sent one.
+pub fn bearer(req: &HttpRequest) -> Option<&str> {
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+}
+
+/// Authenticates a request: the token's holder, or the response to send instead.
+pub async fn viewer_of(app: &App, req: &HttpRequest) -> Result<TokenInfo, HttpResponse> {
+    let Some(token) = bearer(req) else {
+        app.metrics.error("UNAUTHENTICATED");
+        return Err(goh::unauthenticated(
+            req,
+            "this API needs a bearer token: send Authorization: Bearer <token> (create one with `duban token create`)",
+        ));
+    };
+    match authenticate(&app.store.db(), token).await {
+        Ok(info) => Ok(info),
+        Err(ServiceError::Unauthenticated(message)) => {
+            app.metrics.error("UNAUTHENTICATED");
+            Err(goh::unauthenticated(req, &message))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "authentication failed");
+            app.metrics.error("INTERNAL");
+            Err(goh::error_response(
+                goh::negotiate(req).unwrap_or(goh::ResponseMediaType::Json),
+                actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "internal error; the cause has been logged for the operators",
+            ))
+        }
+    }
+}
+
+fn wants_html(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+async fn handle(
+    req: HttpRequest,
+    payload: web::Payload,
+    app: web::Data<Arc<App>>,
+    schema: web::Data<DubanSchema>,
+) -> HttpResponse {
+    let started = Instant::now();
+    let body = match goh::read_body(&req, payload).await {
+        Ok(body) => body,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let token = match viewer_of(&app, &req).await {
+        Ok(token) => token,
+        Err(response) => return response,
+    };
+    let parsed = match goh::parse_request(&req, &body) {
+        Ok(parsed) => parsed,
+        Err(rejection) => {
+            app.metrics.error("BAD_USER_INPUT");
+            return rejection.into_response();
+        }
+    };
+    let operation = parsed.operation_name().unwrap_or("anonymous").to_string();
+    let media_type = parsed.media_type();
+    let response = schema
+        .execute(parsed.into_request().data(Viewer { token }))
+        .await;
+    for error in &response.errors {
+        let code = error
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .and_then(|c| match c {
+                async_graphql::Value::String(s) => Some(s.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| goh::BAD_USER_INPUT.to_string());
+        app.metrics.error(&code);
+    }
+    app.metrics
+        .request(&operation, started.elapsed().as_secs_f64());
+    goh::respond(media_type, response)
+}
+
+/// POST /graphql.
+pub async fn graphql_post(
+    req: HttpRequest,
+    payload: web::Payload,
+    app: web::Data<Arc<App>>,
+    schema: web::Data<DubanSchema>,
+) -> HttpResponse {
+    handle(req, payload, app, schema).await
+}
+
+/// GET /graphql: GraphiQL for a browser, else a query over GET.
+pub async fn graphql_get(
+    req: HttpRequest,
+    payload: web::Payload,
+    app: web::Data<Arc<App>>,
+    schema: web::Data<DubanSchema>,
+) -> HttpResponse {
+    if wants_html(&req) && req.query_string().is_empty() {
+        return graphiql().await;
+    }
+    handle(req, payload, app, schema).await
+}
+
+/// Any other method on /graphql.
+pub async fn method_not_allowed() -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, "GET, POST"))
+        .json(serde_json::json!({
+            "errors": [{"message": "use GET for queries or POST for any operation", "extensions": {"code": "BAD_USER_INPUT"}}]
+        }))
+}
+
+/// GraphiQL, pointed at /graphql for queries and subscriptions.
+pub async fn graphiql() -> HttpResponse {
+    let html = async_graphql::http::GraphiQLSource::build()
+        .endpoint("/graphql")
+        .subscription_endpoint("/graphql")
+        .title("duban 督办")
+        .finish();
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(html)
+}
+
+/// WebSocket subscriptions (graphql-transport-ws); the token comes in `connection_init`.
+pub async fn websocket(
+    req: HttpRequest,
+    payload: web::Payload,
+    app: web::Data<Arc<App>>,
+    schema: web::Data<DubanSchema>,
+) -> actix_web::Result<HttpResponse> {
+    let app = Arc::clone(&app);
+    async_graphql_actix_web::GraphQLSubscription::new(DubanSchema::clone(&schema))
+        .on_connection_init(move |init: serde_json::Value| async move {
+            let raw = init
+                .get("authorization")
+                .or_else(|| init.get("Authorization"))
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            let token = raw
+                .split_once(' ')
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                .map_or(raw, |(_, t)| t)
+                .trim()
+                .to_string();
+            let info = authenticate(&app.store.db(), &token)
+                .await
+                .map_err(|e| async_graphql::Error::new(format!("UNAUTHENTICATED: {e}")))?;
+            let mut data = Data::default();
+            data.insert(Viewer { token: info });
+            Ok(data)
+        })
+        .start(&req, payload)
+}

@@ -1,0 +1,71 @@
+//! The HTTP server: GraphQL over HTTP and WebSocket on /graphql, GraphiQL, health,
+//! readiness, metrics and the ledger exports.
+//!
+//! - [`graphql_over_http`]: the spec-conforming transport (content negotiation, status
+//!   codes, GET rules).
+//! - [`endpoints`]: /graphql (HTTP, WebSocket, GraphiQL) and authentication.
+//! - [`ops`]: /healthz, /readyz, /metrics.
+//! - [`export`]: /export/ledger.csv and /export/ledger.xlsx.
+
+pub mod endpoints;
+pub mod export;
+pub mod graphql_over_http;
+pub mod ops;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{App as ActixApp, HttpServer, web};
+
+use crate::app::App;
+use crate::graphql::{DubanSchema, build_schema};
+
+/// Settings of the HTTP server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The projection lag (events) above which /readyz says not ready.
+    pub max_lag: i64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self { max_lag: 10_000 }
+    }
+}
+
+/// Starts the server on an already bound listener (port 0 in tests).
+pub fn serve(
+    app: Arc<App>,
+    listener: TcpListener,
+    config: ServerConfig,
+) -> std::io::Result<Server> {
+    let schema: DubanSchema = build_schema(Some(Arc::clone(&app)));
+    let server = HttpServer::new(move || {
+        ActixApp::new()
+            .app_data(web::Data::new(Arc::clone(&app)))
+            .app_data(web::Data::new(schema.clone()))
+            .app_data(web::Data::new(config.clone()))
+            .service(
+                web::resource("/graphql")
+                    .route(
+                        web::get()
+                            .guard(actix_web::guard::Header("upgrade", "websocket"))
+                            .to(endpoints::websocket),
+                    )
+                    .route(web::get().to(endpoints::graphql_get))
+                    .route(web::post().to(endpoints::graphql_post))
+                    .route(web::route().to(endpoints::method_not_allowed)),
+            )
+            .route("/graphiql", web::get().to(endpoints::graphiql))
+            .route("/healthz", web::get().to(ops::healthz))
+            .route("/readyz", web::get().to(ops::readyz))
+            .route("/metrics", web::get().to(ops::metrics))
+            .route("/export/ledger.csv", web::get().to(export::ledger_csv))
+            .route("/export/ledger.xlsx", web::get().to(export::ledger_xlsx))
+    })
+    .listen(listener)?
+    .shutdown_timeout(5)
+    .run();
+    Ok(server)
+}

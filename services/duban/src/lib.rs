@@ -1,0 +1,33 @@
+//! The duban service: the only layer with IO. The `duban` binary is a thin `main` over
+//! [`cli`].
+//!
+//! Layout:
+//! - [`app`]: the application (store, command path, read models, clock, metrics).
+//! - [`commands`]: load, decide, append; idempotency and conflict retries.
+//! - [`ops`]: one file per command family, shared by the API, the CLI and the demo;
+//!   [`ops::tick`] is the overdue clock; [`ops::import_plan`] the plan importer.
+//! - [`readmodel`]: the read models at run time, persisted with their checkpoint.
+//! - [`graphql`]: the schema; [`http`]: the server; [`ledger`]: the ledger exports.
+//! - [`auth`]: bearer tokens; [`clock`]: the injected clock; [`metrics`]: Prometheus.
+//! - [`cli`], [`progress`], [`telemetry`]: the command line; [`demo`]: the demo data set.
+//! - [`error`]: [`error::ServiceError`], one per boundary; [`db`]: SQL on either backend.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod ledger;
+pub mod metrics;
+pub mod ops;
+pub mod progress;
+pub mod readmodel;
+pub mod telemetry;
+
+pub use app::App;
+pub use clock::Clock;

@@ -1,0 +1,70 @@
+//! The overdue clock: one pass records `TaskOverdue` for every ASSIGNED or IN_PROGRESS
+//! task whose due date has passed.
+//!
+//! Exactly one `TaskOverdue` per task and due date, also with several servers: each
+//! decision is taken on the task's stream at a version and appended with that expected
+//! version, so when two clocks race, one append wins and the other retries on the new
+//! state, where the domain finds the due date already marked and records nothing.
+
+use duban_domain::Actor;
+use duban_domain::task::{LifecycleCommand, Task, TaskCommand, TaskStatus};
+use duban_domain::time::is_past_due;
+
+use crate::app::App;
+use crate::commands::CommandOptions;
+use crate::error::ServiceResult;
+
+impl App {
+    /// One pass of the clock; returns how many tasks were marked overdue.
+    pub async fn tick(&self) -> ServiceResult<usize> {
+        let now = self.clock.now();
+        let candidates: Vec<String> = self.read.read(|m| {
+            m.tasks
+                .values()
+                .map(|v| &v.task)
+                .filter(|t| matches!(t.status, TaskStatus::Assigned | TaskStatus::InProgress))
+                .filter(|t| {
+                    t.due
+                        .is_some_and(|due| is_past_due(due, now) && t.overdue_for != Some(due))
+                })
+                .map(|t| t.id.stream())
+                .collect()
+        });
+        let system = Actor::system();
+        let mut marked = 0;
+        for stream in candidates {
+            let done = self
+                .run::<Task>(
+                    &stream,
+                    &system,
+                    &CommandOptions::default(),
+                    TaskCommand::Lifecycle(LifecycleCommand::MarkOverdue),
+                )
+                .await?;
+            if !done.events.is_empty() {
+                marked += 1;
+            }
+        }
+        if marked > 0 {
+            tracing::info!(marked, "overdue clock recorded TaskOverdue");
+        }
+        Ok(marked)
+    }
+
+    /// Runs the clock every `interval` until the process ends.
+    pub fn spawn_clock(
+        self: &std::sync::Arc<Self>,
+        interval: std::time::Duration,
+    ) -> tokio::task::JoinHandle<()> {
+        let app = std::sync::Arc::clone(self);
+        tokio::spawn(async move {
+            let mut timer = tokio::time::interval(interval);
+            loop {
+                timer.tick().await;
+                if let Err(e) = app.tick().await {
+                    tracing::error!(error = %e, "overdue clock pass failed; will retry");
+                }
+            }
+        })
+    }
+}

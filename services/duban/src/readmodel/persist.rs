@@ -1,0 +1,148 @@
+//! Where read-model documents and their checkpoint are kept: one table of documents
+//! keyed by (projection name, stream id), and one checkpoint row per projection, written
+//! in the same transaction.
+
+use async_trait::async_trait;
+use sqlx::Row;
+
+use duban_store::Db;
+
+use crate::error::ServiceResult;
+use crate::on_db;
+
+/// One changed document: the stream it mirrors, the last position folded into it, JSON.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// The stream id, e.g. `task-…`.
+    pub key: String,
+    /// The global position of the last event folded in.
+    pub position: i64,
+    /// The serialised state.
+    pub json: String,
+}
+
+/// Persistence of read models, behind a small trait so projections stay pure.
+#[async_trait]
+pub trait ReadModelStore: Send + Sync {
+    /// The checkpoint and every document of a projection.
+    async fn load(&self, name: &str) -> ServiceResult<(i64, Vec<Doc>)>;
+    /// Upserts documents and moves the checkpoint, atomically. A document is only
+    /// replaced by a newer one (higher position), so two servers projecting the same
+    /// log cannot move a document backwards.
+    async fn save(&self, name: &str, docs: &[Doc], checkpoint: i64) -> ServiceResult<()>;
+    /// Replaces projection `target` by `source` (a completed rebuild), atomically.
+    async fn swap(&self, source: &str, target: &str) -> ServiceResult<()>;
+    /// Deletes a projection's documents and checkpoint.
+    async fn clear(&self, name: &str) -> ServiceResult<()>;
+}
+
+/// [`ReadModelStore`] in the event store's database (SQLite or PostgreSQL).
+pub struct SqlReadModelStore {
+    db: Db,
+}
+
+impl SqlReadModelStore {
+    /// Over `db`.
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+}
+
+const UPSERT_DOC: &str = "INSERT INTO read_models (name, key, position, doc) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (name, key) DO UPDATE SET position = excluded.position, doc = excluded.doc \
+     WHERE excluded.position > read_models.position";
+const UPSERT_CHECKPOINT: &str = "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) \
+     ON CONFLICT (name) DO UPDATE SET position = excluded.position \
+     WHERE excluded.position > projection_checkpoints.position";
+
+#[async_trait]
+impl ReadModelStore for SqlReadModelStore {
+    async fn load(&self, name: &str) -> ServiceResult<(i64, Vec<Doc>)> {
+        on_db!(&self.db, |pool| {
+            let checkpoint: Option<i64> =
+                sqlx::query_scalar("SELECT position FROM projection_checkpoints WHERE name = $1")
+                    .bind(name)
+                    .fetch_optional(pool)
+                    .await?;
+            let rows = sqlx::query("SELECT key, position, doc FROM read_models WHERE name = $1")
+                .bind(name)
+                .fetch_all(pool)
+                .await?;
+            let docs = rows
+                .iter()
+                .map(|r| {
+                    Ok(Doc {
+                        key: r.try_get("key")?,
+                        position: r.try_get("position")?,
+                        json: r.try_get("doc")?,
+                    })
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            Ok((checkpoint.unwrap_or(0), docs))
+        })
+    }
+
+    async fn save(&self, name: &str, docs: &[Doc], checkpoint: i64) -> ServiceResult<()> {
+        on_db!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            for doc in docs {
+                sqlx::query(UPSERT_DOC)
+                    .bind(name)
+                    .bind(&doc.key)
+                    .bind(doc.position)
+                    .bind(&doc.json)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(UPSERT_CHECKPOINT)
+                .bind(name)
+                .bind(checkpoint)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    async fn swap(&self, source: &str, target: &str) -> ServiceResult<()> {
+        on_db!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM read_models WHERE name = $1")
+                .bind(target)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM projection_checkpoints WHERE name = $1")
+                .bind(target)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE read_models SET name = $1 WHERE name = $2")
+                .bind(target)
+                .bind(source)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE projection_checkpoints SET name = $1 WHERE name = $2")
+                .bind(target)
+                .bind(source)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    async fn clear(&self, name: &str) -> ServiceResult<()> {
+        on_db!(&self.db, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM read_models WHERE name = $1")
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM projection_checkpoints WHERE name = $1")
+                .bind(name)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,47 @@
+//! duban's event store: one [`EventStore`] trait, an SQLite and a PostgreSQL
+//! implementation on sqlx, a per-stream hash chain and integrity verification.
+//!
+//! Modules:
+//! - `store` — the [`EventStore`] trait, [`StreamBound`], [`Db`], and (module doc) how
+//!   both backends assign global positions so readers never skip or repeat an event.
+//! - `event` — [`NewEvent`] and [`Metadata`] going in, [`RecordedEvent`] coming out.
+//! - `append` — [`StreamAppend`], [`ExpectedVersion`], [`Appended`]; the version checks
+//!   and event planning both backends share.
+//! - `hash` — canonical bytes of an event and the chain hash ([`GENESIS_HASH`]).
+//! - `verify` — [`IntegrityReport`] and the chain/contiguity checker.
+//! - `row` — decoded rows shared by reads and verification.
+//! - `error` — [`StoreError`].
+//! - `sqlite` — [`SqliteStore`] (`BEGIN IMMEDIATE`, WAL).
+//! - `postgres` — [`PgStore`] (`event_head` row lock, LISTEN/NOTIFY on [`CHANNEL`]).
+//! - `migrations` — the embedded migrators ([`SQLITE_MIGRATOR`], [`POSTGRES_MIGRATOR`]).
+//! - `connect` — [`connect()`] picks the backend from a URL.
+//! - `notify` — the watch channel behind [`EventStore::subscribe`].
+//! - `fault` — [`FaultHook`], fault injection for tests.
+//! - [`testing`] — fresh SQLite files and PostgreSQL databases for tests.
+
+mod append;
+mod connect;
+mod error;
+mod event;
+mod fault;
+mod hash;
+mod migrations;
+mod notify;
+mod postgres;
+mod row;
+mod sqlite;
+mod store;
+pub mod testing;
+mod verify;
+
+pub use append::{Appended, ExpectedVersion, StreamAppend};
+pub use connect::connect;
+pub use error::StoreError;
+pub use event::{Metadata, NewEvent, RecordedEvent};
+pub use fault::FaultHook;
+pub use hash::GENESIS_HASH;
+pub use migrations::{POSTGRES_MIGRATOR, SQLITE_MIGRATOR};
+pub use postgres::{CHANNEL, PgStore};
+pub use sqlite::SqliteStore;
+pub use store::{Db, EventStore, StreamBound};
+pub use verify::IntegrityReport;

@@ -1,0 +1,146 @@
+//! [`PgStore`]: the PostgreSQL backend.
+
+mod append;
+mod listen;
+mod read;
+
+pub use listen::CHANNEL;
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use tokio::sync::watch;
+
+use crate::append::{Appended, StreamAppend, validate};
+use crate::error::StoreError;
+use crate::event::{Metadata, RecordedEvent, normalize_time};
+use crate::fault::{FaultHook, Faults};
+use crate::migrations::POSTGRES_MIGRATOR;
+use crate::notify::{TaskGuard, advance};
+use crate::row::into_events;
+use crate::store::{Db, EventStore, StreamBound};
+use crate::verify::{IntegrityReport, VERIFY_PAGE, scan};
+
+/// Connections in the pool [`PgStore::connect`] opens.
+const MAX_CONNECTIONS: u32 = 16;
+
+/// The PostgreSQL event store (see the `store` module for how appends are ordered).
+#[derive(Debug)]
+pub struct PgStore {
+    pool: PgPool,
+    head: Arc<watch::Sender<i64>>,
+    faults: Faults,
+    _listener: TaskGuard,
+}
+
+impl PgStore {
+    /// Connects to a `postgres://` URL and runs the migrations.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .connect_with(PgConnectOptions::from_str(url)?)
+            .await?;
+        Self::from_pool(pool).await
+    }
+
+    /// Uses an existing pool (sized and configured by the caller); runs the migrations
+    /// and starts listening for commits.
+    pub async fn from_pool(pool: PgPool) -> Result<Self, StoreError> {
+        POSTGRES_MIGRATOR.run(&pool).await?;
+        let (head, _) = watch::channel(read::head(&pool).await?);
+        let head = Arc::new(head);
+        let listener = tokio::spawn(listen::listen(pool.clone(), Arc::clone(&head)));
+        Ok(Self {
+            pool,
+            head,
+            faults: Faults::default(),
+            _listener: TaskGuard(listener),
+        })
+    }
+
+    /// The connection pool.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Installs (or with `None` removes) a test hook that may abort appends just before
+    /// commit, after positions were assigned; see [`FaultHook`].
+    pub fn set_fault_hook(&self, hook: Option<FaultHook>) {
+        self.faults.set(hook);
+    }
+}
+
+#[async_trait]
+impl EventStore for PgStore {
+    async fn append(
+        &self,
+        batch: Vec<StreamAppend>,
+        meta: &Metadata,
+        recorded_at: DateTime<Utc>,
+    ) -> Result<Appended, StoreError> {
+        let total = validate(&batch)?;
+        if batch.is_empty() && meta.command_id.is_none() {
+            return Ok(Appended {
+                events: Vec::new(),
+                duplicate: false,
+            });
+        }
+        let recorded_at = normalize_time(recorded_at);
+        let appended =
+            append::append(&self.pool, &self.faults, batch, meta, recorded_at, total).await?;
+        if let Some(last) = appended.last_position()
+            && !appended.duplicate
+        {
+            advance(&self.head, last);
+        }
+        Ok(appended)
+    }
+
+    async fn read_stream(
+        &self,
+        stream_id: &str,
+        up_to: StreamBound,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        into_events(read::stream(&self.pool, stream_id, up_to).await?)
+    }
+
+    async fn read_all(
+        &self,
+        after_position: i64,
+        limit: i64,
+    ) -> Result<Vec<RecordedEvent>, StoreError> {
+        if limit <= 0 {
+            return Ok(Vec::new());
+        }
+        into_events(read::page(&self.pool, after_position, i64::MAX, limit).await?)
+    }
+
+    async fn head(&self) -> Result<i64, StoreError> {
+        read::head(&self.pool).await
+    }
+
+    fn subscribe(&self) -> watch::Receiver<i64> {
+        self.head.subscribe()
+    }
+
+    async fn verify(&self) -> Result<IntegrityReport, StoreError> {
+        let head = read::head(&self.pool).await?;
+        scan(head, |after| {
+            read::page(&self.pool, after, head, VERIFY_PAGE)
+        })
+        .await
+    }
+
+    fn db(&self) -> Db {
+        Db::Postgres(self.pool.clone())
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
