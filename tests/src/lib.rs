@@ -5,6 +5,10 @@
 //! [`Backend::ALL`]. Without `DUBAN_TEST_POSTGRES_URL` the PostgreSQL half prints
 //! `skipped: …` and returns (and fails when `CI` is set).
 
+pub mod history;
+pub mod log_audit;
+pub mod process;
+
 use std::net::TcpListener;
 use std::sync::Arc;
 
@@ -215,4 +219,117 @@ impl TestApp {
     pub async fn stop(self) {
         self.server.stop(true).await;
     }
+}
+
+/// A plan with one measure, as [`TestApp::plan_with_task`] builds it.
+#[derive(Debug, Clone)]
+pub struct PlanWithTask {
+    /// The plan's id.
+    pub plan_id: String,
+    /// The measure's id (status DEFINED).
+    pub task_id: String,
+}
+
+/// A measure assigned to a department, as [`TestApp::assigned_task`] builds it.
+#[derive(Debug, Clone)]
+pub struct AssignedTask {
+    /// The plan's id.
+    pub plan_id: String,
+    /// The measure's id (status ASSIGNED, due 2025-09-30).
+    pub task_id: String,
+    /// The lead department's id.
+    pub department_id: String,
+    /// A DEPARTMENT token of the lead department.
+    pub token: String,
+}
+
+/// The due date [`TestApp::assigned_task`] gives: after [`test_now`].
+pub const ASSIGNED_DUE: &str = "2025-09-30";
+
+/// Builders of common starting points, all through the GraphQL API as the office.
+impl TestApp {
+    /// Drafts a plan for 2025 with two phases (启动准备, 实施创建); returns its id.
+    pub async fn draft_plan(&self, title: &str) -> String {
+        let data = self
+            .ok(
+                &self.office,
+                "mutation($t: String!) { draftPlan(input: {title: $t, region: \"鲤城区\", \
+                 periodStart: \"2025-01-01\", periodEnd: \"2025-12-31\", phases: [\
+                 {name: \"启动准备\", starts: \"2025-01-01\", ends: \"2025-03-31\"}, \
+                 {name: \"实施创建\", starts: \"2025-04-01\", ends: \"2025-12-31\"}]}) { id } }",
+                json!({ "t": title }),
+            )
+            .await;
+        data["draftPlan"]["id"]
+            .as_str()
+            .expect("plan id")
+            .to_string()
+    }
+
+    /// Defines a measure with this code and title in a plan; returns its id.
+    pub async fn define_measure(&self, plan_id: &str, code: &str, title: &str) -> String {
+        let data = self
+            .ok(
+                &self.office,
+                "mutation($p: ID!, $c: String, $t: String!) { \
+                 defineMeasure(input: {planId: $p, code: $c, title: $t}) { id } }",
+                json!({ "p": plan_id, "c": code, "t": title }),
+            )
+            .await;
+        data["defineMeasure"]["id"]
+            .as_str()
+            .expect("task id")
+            .to_string()
+    }
+
+    /// Assigns a task to a lead department with a due date; returns the task's
+    /// `status` and `version`.
+    pub async fn assign(&self, task_id: &str, lead_id: &str, due: &str) -> Value {
+        let data = self
+            .ok(
+                &self.office,
+                "mutation($t: ID!, $l: ID!, $d: Date!) { \
+                 assignTask(input: {taskId: $t, leadId: $l, due: $d}) { status version } }",
+                json!({ "t": task_id, "l": lead_id, "d": due }),
+            )
+            .await;
+        data["assignTask"].clone()
+    }
+
+    /// A fresh plan with one measure (code `一(一)1`), not yet assigned.
+    pub async fn plan_with_task(&self) -> PlanWithTask {
+        let plan_id = self.draft_plan("义务教育优质均衡发展实施方案").await;
+        let task_id = self
+            .define_measure(&plan_id, "一(一)1", "改善办学条件")
+            .await;
+        PlanWithTask { plan_id, task_id }
+    }
+
+    /// A fresh plan with one measure assigned to a new department named `department`
+    /// (due [`ASSIGNED_DUE`]), and that department's token.
+    pub async fn assigned_task(&self, department: &str) -> AssignedTask {
+        let PlanWithTask { plan_id, task_id } = self.plan_with_task().await;
+        let department_id = self.department(department).await;
+        self.assign(&task_id, &department_id, ASSIGNED_DUE).await;
+        let token = self.department_token(&department_id).await;
+        AssignedTask {
+            plan_id,
+            task_id,
+            department_id,
+            token,
+        }
+    }
+}
+
+/// The `extensions.code` of every error in a GraphQL response body.
+pub fn error_codes(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors
+                .iter()
+                .filter_map(|e| e["extensions"]["code"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }

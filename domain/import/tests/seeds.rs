@@ -1,15 +1,15 @@
-//! The real plans in `../shared/seeds/`: every measure code, and for every measure
-//! its lead and cooperating departments and due date — all counted by hand from the
-//! documents.
+//! The real plans of the shared seeds (copied into `tests/fixtures/`, so the crate
+//! builds on its own): every measure code, and for every measure its lead and
+//! cooperating departments and due date — all counted by hand from the documents.
 
 use chrono::NaiveDate;
 use duban_import::{DepartmentKind, ParsedPlan, parse_plan};
 
-const SEED_000: &str = include_str!("../../../../shared/seeds/000_cb0ffffcd9b8635d.txt");
-const SEED_001: &str = include_str!("../../../../shared/seeds/001_8b0b858e70539536.txt");
-const SEED_002: &str = include_str!("../../../../shared/seeds/002_b9acc1299180cd17.txt");
-const SEED_003: &str = include_str!("../../../../shared/seeds/003_29591f9224e93faa.txt");
-const SEED_004: &str = include_str!("../../../../shared/seeds/004_57d03eec54c33079.txt");
+const SEED_000: &str = include_str!("fixtures/000_cb0ffffcd9b8635d.txt");
+const SEED_001: &str = include_str!("fixtures/001_8b0b858e70539536.txt");
+const SEED_002: &str = include_str!("fixtures/002_b9acc1299180cd17.txt");
+const SEED_003: &str = include_str!("fixtures/003_29591f9224e93faa.txt");
+const SEED_004: &str = include_str!("fixtures/004_57d03eec54c33079.txt");
 
 fn parse(text: &str) -> ParsedPlan {
     parse_plan(text).expect("the seed parses")
@@ -143,6 +143,8 @@ fn seed_001_measures_and_due_dates() {
             ("四4", None),
         ]
     );
+    assert!(plan.departments.is_empty(), "001 names no department");
+    assert!(plan.unrecognised.is_empty(), "{:?}", plan.unrecognised);
     // Printed `1加快学校建设进度:` — no punctuation after the number, a colon after the title.
     assert_eq!(plan.measures[0].title, "加快学校建设进度");
     assert!(
@@ -196,6 +198,8 @@ fn seed_002_measures_and_due_dates() {
         ]
     );
     assert!(!plan.measures[28].description.contains("附件"));
+    assert!(plan.departments.is_empty(), "002 names no department");
+    assert!(plan.unrecognised.is_empty(), "{:?}", plan.unrecognised);
 }
 
 #[test]
@@ -435,6 +439,7 @@ fn seed_004_every_measure_with_its_departments() {
         ("四29", Some("党委宣传部"), with(&["教育局"], &all), None),
     ];
     assert_eq!(rows(&plan), expected);
+    assert!(plan.unrecognised.is_empty(), "{:?}", plan.unrecognised);
     assert_eq!(plan.measures[0].title, "完善中小学党的领导体制。");
     assert!(
         plan.measures[1]

@@ -85,6 +85,25 @@ pub enum Command {
     Verify,
     /// Prints the GraphQL schema (SDL).
     Schema,
+    /// Writes the whole event log as JSON Lines (one event per line, exactly as stored).
+    ExportEvents {
+        /// Output file (must not exist); stdout when absent.
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+    /// Loads an export into an EMPTY database, verifying every hash chain, then rebuilds
+    /// the read models.
+    ImportEvents {
+        /// The JSON Lines file written by export-events.
+        file: PathBuf,
+    },
+    /// Copies an SQLite database online and consistently (VACUUM INTO); PostgreSQL: use
+    /// pg_dump.
+    Backup {
+        /// The copy (must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
 }
 
 /// Token subcommands.
@@ -235,6 +254,13 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
             println!("projection {name} rebuilt up to position {position}");
             Ok(())
         }
+        Command::ExportEvents { to } => {
+            crate::transfer::run_export(&cli.database_url, to.as_deref()).await
+        }
+        Command::ImportEvents { file } => {
+            crate::transfer::run_import(&cli.database_url, &file, clock).await
+        }
+        Command::Backup { to } => crate::transfer::run_backup(&cli.database_url, &to).await,
         Command::Verify => {
             let app = App::open(&cli.database_url, clock).await?;
             let report = app.store.verify().await?;
@@ -245,9 +271,13 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
                 );
                 Ok(())
             } else {
+                let position = report
+                    .first_broken_position
+                    .map_or_else(|| "unknown".to_string(), |p| p.to_string());
                 Err(ServiceError::Internal(format!(
-                    "integrity broken: first broken position {:?} after {} events checked",
-                    report.first_broken_position, report.events_checked
+                    "integrity broken: first broken position {position} after {} events checked{}",
+                    report.events_checked,
+                    report.detail.map(|d| format!(" ({d})")).unwrap_or_default()
                 )))
             }
         }

@@ -36,6 +36,9 @@ impl ServiceError {
             ServiceError::Domain(DomainError::InvalidTransition { .. }) => "INVALID_TRANSITION",
             ServiceError::Domain(DomainError::VersionConflict { .. }) => "VERSION_CONFLICT",
             ServiceError::Store(StoreError::VersionConflict { .. }) => "VERSION_CONFLICT",
+            ServiceError::Store(StoreError::NotEmpty { .. } | StoreError::ImportRefused { .. }) => {
+                "BAD_USER_INPUT"
+            }
             ServiceError::Unauthenticated(_) => "UNAUTHENTICATED",
             ServiceError::Store(_) | ServiceError::Database(_) | ServiceError::Internal(_) => {
                 "INTERNAL"

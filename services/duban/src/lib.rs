@@ -10,6 +10,7 @@
 //! - [`graphql`]: the schema; [`http`]: the server; [`ledger`]: the ledger exports.
 //! - [`auth`]: bearer tokens; [`clock`]: the injected clock; [`metrics`]: Prometheus.
 //! - [`cli`], [`progress`], [`telemetry`]: the command line; [`demo`]: the demo data set.
+//! - [`transfer`]: export/import of the whole log (JSON Lines) and SQLite backups.
 //! - [`error`]: [`error::ServiceError`], one per boundary; [`db`]: SQL on either backend.
 
 pub mod app;
@@ -28,6 +29,7 @@ pub mod ops;
 pub mod progress;
 pub mod readmodel;
 pub mod telemetry;
+pub mod transfer;
 
 pub use app::App;
 pub use clock::Clock;

@@ -34,6 +34,27 @@ pub enum StoreError {
         /// What could not be decoded.
         detail: String,
     },
+    /// An import was aimed at a store that already holds events or handled commands;
+    /// nothing was written.
+    #[error(
+        "the target store is not empty (head at position {head}, {commands} handled \
+         command(s)); import only loads into an empty store"
+    )]
+    NotEmpty {
+        /// The target's head position.
+        head: i64,
+        /// Rows in the target's handled-commands table.
+        commands: i64,
+    },
+    /// An imported log was refused (broken hash chain, gap, bad field); nothing was
+    /// written.
+    #[error("import refused at position {position}: {detail}; nothing was written")]
+    ImportRefused {
+        /// The first position where the imported log is wrong.
+        position: i64,
+        /// What is wrong there.
+        detail: String,
+    },
     /// The database URL names no supported backend.
     #[error("unsupported database url: {0}")]
     UnsupportedUrl(String),

@@ -11,6 +11,8 @@
 //! - `verify` — [`IntegrityReport`] and the chain/contiguity checker.
 //! - `row` — decoded rows shared by reads and verification.
 //! - `error` — [`StoreError`].
+//! - `log_entry` — [`LogEntry`] and [`read_log`]: the log exactly as stored, for export.
+//! - `import` — [`LogImport`]: loads an exported log into an empty store, verified.
 //! - `sqlite` — [`SqliteStore`] (`BEGIN IMMEDIATE`, WAL).
 //! - `postgres` — [`PgStore`] (`event_head` row lock, LISTEN/NOTIFY on [`CHANNEL`]).
 //! - `migrations` — the embedded migrators ([`SQLITE_MIGRATOR`], [`POSTGRES_MIGRATOR`]).
@@ -25,6 +27,8 @@ mod error;
 mod event;
 mod fault;
 mod hash;
+mod import;
+mod log_entry;
 mod migrations;
 mod notify;
 mod postgres;
@@ -40,6 +44,8 @@ pub use error::StoreError;
 pub use event::{Metadata, NewEvent, RecordedEvent};
 pub use fault::FaultHook;
 pub use hash::GENESIS_HASH;
+pub use import::{ImportSummary, LogImport};
+pub use log_entry::{LogEntry, read_log};
 pub use migrations::{POSTGRES_MIGRATOR, SQLITE_MIGRATOR};
 pub use postgres::{CHANNEL, PgStore};
 pub use sqlite::SqliteStore;

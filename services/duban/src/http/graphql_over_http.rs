@@ -18,7 +18,8 @@
 //! * Execution (resolver) errors give 200 with `data` and `errors`.
 //!
 //! Every error this module makes carries `extensions.code` (`BAD_USER_INPUT` for request
-//! errors, and the same is added to document errors that have no code).
+//! errors, and the same is added to document and execution errors that have no code, such
+//! as an argument that does not coerce to its type).
 //!
 //! Typical use in a handler:
 //!
@@ -624,7 +625,9 @@ pub fn respond(media_type: ResponseMediaType, response: async_graphql::Response)
     } else {
         body.insert("data".to_owned(), to_json(&response.data));
         if !response.errors.is_empty() {
-            body.insert("errors".to_owned(), to_json(&response.errors));
+            // Argument coercion errors come from execution (with a path) and no code.
+            let errors = response.errors.iter().map(request_error_json).collect();
+            body.insert("errors".to_owned(), Json::Array(errors));
         }
     }
     if !response.extensions.is_empty() {
@@ -637,7 +640,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Json {
     serde_json::to_value(value).unwrap_or(Json::Null)
 }
 
-/// A request error as JSON, with `extensions.code` `BAD_USER_INPUT` unless it has a code.
+/// An error as JSON, with `extensions.code` `BAD_USER_INPUT` unless it has a code.
 fn request_error_json(error: &async_graphql::ServerError) -> Json {
     let mut value = to_json(error);
     if let Json::Object(object) = &mut value {

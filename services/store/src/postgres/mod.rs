@@ -2,7 +2,7 @@
 
 mod append;
 mod listen;
-mod read;
+pub(crate) mod read;
 
 pub use listen::CHANNEL;
 
@@ -27,6 +27,10 @@ use crate::verify::{IntegrityReport, VERIFY_PAGE, scan};
 
 /// Connections in the pool [`PgStore::connect`] opens.
 const MAX_CONNECTIONS: u32 = 16;
+/// How long a query waits for a connection (including reconnecting to a database that
+/// went away) before it fails: short, so that during an outage requests and `/readyz`
+/// answer with an error promptly instead of after sqlx's default of 30 s.
+const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The PostgreSQL event store (see the `store` module for how appends are ordered).
 #[derive(Debug)]
@@ -42,6 +46,7 @@ impl PgStore {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .connect_with(PgConnectOptions::from_str(url)?)
             .await?;
         Self::from_pool(pool).await

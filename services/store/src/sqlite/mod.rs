@@ -1,7 +1,7 @@
 //! [`SqliteStore`]: the embedded default backend, one SQLite file in WAL mode.
 
 mod append;
-mod read;
+pub(crate) mod read;
 
 use std::path::Path;
 use std::str::FromStr;

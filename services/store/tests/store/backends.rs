@@ -1,8 +1,8 @@
-//! Backend-specific tests: concurrency over several store instances, notifications
-//! between instances, `connect` by URL, re-running migrations, bulk throughput.
+//! Backend-specific tests: concurrency over several store instances, races between
+//! instances, notifications between instances, `connect` by URL, re-running migrations.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use duban_store::ExpectedVersion::{Any, Exact};
 use duban_store::testing::{TempDbFile, fresh_postgres_db};
@@ -12,10 +12,13 @@ use serde_json::json;
 use crate::concurrency::{abort_marked, concurrent_writers_and_a_tailing_reader};
 use crate::support::{at, ev, office, one};
 
+/// Instances opened on one database, as if in separate processes.
+type Instances = Vec<Arc<dyn EventStore>>;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_concurrent_writers_and_a_tailing_reader() {
     let file = TempDbFile::new();
-    let mut stores: Vec<Arc<dyn EventStore>> = Vec::new();
+    let mut stores: Instances = Vec::new();
     for _ in 0..2 {
         let store = SqliteStore::open(file.path()).await.unwrap();
         store.set_fault_hook(Some(abort_marked()));
@@ -29,13 +32,84 @@ async fn postgres_concurrent_writers_and_a_tailing_reader() {
     let Some(db) = fresh_postgres_db().await else {
         return;
     };
-    let mut stores: Vec<Arc<dyn EventStore>> = Vec::new();
+    let mut stores: Instances = Vec::new();
     for _ in 0..2 {
         let store = PgStore::connect(db.url()).await.unwrap();
         store.set_fault_hook(Some(abort_marked()));
         stores.push(Arc::new(store));
     }
     concurrent_writers_and_a_tailing_reader("postgres", stores).await;
+}
+
+/// Tasks spread over `stores` (instances on one database) race: first all with one
+/// command id, then all with one expected version. In each race exactly one append wins.
+async fn races_across_instances(stores: Instances) {
+    let t = at("2024-01-01T00:00:00Z");
+    let meta = office().with_command_id("cmd-race");
+    let attempts: Vec<_> = (0..8)
+        .map(|i| {
+            let (store, meta) = (Arc::clone(&stores[i % stores.len()]), meta.clone());
+            tokio::spawn(async move {
+                let batch = one(
+                    &format!("task-{i}"),
+                    Exact(0),
+                    vec![ev("A", json!({"i": i}))],
+                );
+                store.append(batch, &meta, t).await.unwrap()
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for attempt in attempts {
+        results.push(attempt.await.unwrap());
+    }
+    assert_eq!(results.iter().filter(|r| !r.duplicate).count(), 1);
+    assert!(results.iter().all(|r| r.events == results[0].events));
+    assert_eq!(stores[1].head().await.unwrap(), 1);
+
+    let stream = results[0].events[0].stream_id.clone();
+    let attempts: Vec<_> = (0..8)
+        .map(|i| {
+            let (store, stream) = (Arc::clone(&stores[i % stores.len()]), stream.clone());
+            tokio::spawn(async move {
+                let batch = one(&stream, Exact(1), vec![ev("B", json!({"i": i}))]);
+                store.append(batch, &office(), t).await
+            })
+        })
+        .collect();
+    let (mut won, mut lost) = (0, 0);
+    for attempt in attempts {
+        match attempt.await.unwrap() {
+            Ok(_) => won += 1,
+            Err(StoreError::VersionConflict { actual: 2, .. }) => lost += 1,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!((won, lost), (1, 7));
+    assert_eq!(stores[0].head().await.unwrap(), 2);
+    assert!(stores[1].verify().await.unwrap().ok);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_races_across_instances() {
+    let file = TempDbFile::new();
+    let mut stores: Instances = Vec::new();
+    for _ in 0..2 {
+        stores.push(Arc::new(SqliteStore::open(file.path()).await.unwrap()));
+    }
+    races_across_instances(stores).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_races_across_instances() {
+    let Some(db) = fresh_postgres_db().await else {
+        return;
+    };
+    let mut stores: Instances = Vec::new();
+    for _ in 0..2 {
+        stores.push(Arc::new(PgStore::connect(db.url()).await.unwrap()));
+    }
+    races_across_instances(stores).await;
 }
 
 /// Appends through `a` and expects `b` (another instance on the same database, as if in
@@ -136,78 +210,4 @@ async fn postgres_connect_picks_the_backend_and_reopens() {
     let again = connect(&alias).await.unwrap();
     assert_eq!(again.head().await.unwrap(), 1);
     assert!(again.verify().await.unwrap().ok);
-}
-
-/// Appends `batches` appends of 100 events each (one new stream per append) and prints
-/// the rate. Run with `cargo test --release -p duban-store -- --ignored bulk`.
-async fn bulk_append(label: &str, store: &dyn EventStore, batches: usize) {
-    let t = at("2024-01-01T00:00:00Z");
-    let started = Instant::now();
-    for b in 0..batches {
-        let events = (0..100)
-            .map(|i| {
-                ev(
-                    "ProgressReported",
-                    json!({"batch": b, "i": i, "note": "进展顺利", "percent": i}),
-                )
-            })
-            .collect();
-        store
-            .append(one(&format!("task-{b}"), Exact(0), events), &office(), t)
-            .await
-            .unwrap();
-    }
-    let elapsed = started.elapsed();
-    let events = batches * 100;
-    eprintln!(
-        "[{label}] bulk: {events} events in {batches} appends of 100: {elapsed:.2?} ({:.0} events/s)",
-        events as f64 / elapsed.as_secs_f64()
-    );
-    // Large appends: 100 streams x 100 events = 10 000 events per append.
-    let started = Instant::now();
-    for b in 0..10 {
-        let batch = (0..100)
-            .map(|s| {
-                let events = (0..100)
-                    .map(|i| {
-                        ev(
-                            "ProgressReported",
-                            json!({"batch": b, "i": i, "note": "进展顺利", "percent": i}),
-                        )
-                    })
-                    .collect();
-                duban_store::StreamAppend::new(format!("big-{b}-{s}"), "task", Exact(0), events)
-            })
-            .collect();
-        store.append(batch, &office(), t).await.unwrap();
-    }
-    let elapsed = started.elapsed();
-    eprintln!(
-        "[{label}] bulk: 100000 events in 10 appends of 10 000: {elapsed:.2?} ({:.0} events/s)",
-        100_000.0 / elapsed.as_secs_f64()
-    );
-    let started = Instant::now();
-    let report = store.verify().await.unwrap();
-    assert!(report.ok);
-    eprintln!(
-        "[{label}] verify of {} events: {:.2?}",
-        report.events_checked,
-        started.elapsed()
-    );
-}
-
-#[tokio::test]
-#[ignore = "benchmark"]
-async fn sqlite_bulk_append_throughput() {
-    let (store, _file) = duban_store::testing::fresh_sqlite().await;
-    bulk_append("sqlite", &store, 1_000).await;
-}
-
-#[tokio::test]
-#[ignore = "benchmark"]
-async fn postgres_bulk_append_throughput() {
-    let Some((store, _db)) = duban_store::testing::fresh_postgres().await else {
-        return;
-    };
-    bulk_append("postgres", &store, 1_000).await;
 }

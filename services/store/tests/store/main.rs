@@ -53,4 +53,5 @@ conformance_tests!(
     verify_detects_a_deleted_row,
     verify_detects_a_deleted_last_row,
     verify_detects_swapped_positions,
+    large_appends_span_insert_chunks,
 );

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::support::{at, ev, office, one};
 
+/// Concurrent appends under one command id: one writes, all return its events.
 pub async fn racing_duplicate_commands_write_once(store: &dyn EventStore) {
     let t = at("2024-01-01T00:00:00Z");
     let meta = office().with_command_id("cmd-race");
@@ -30,6 +31,7 @@ pub async fn racing_duplicate_commands_write_once(store: &dyn EventStore) {
     assert_eq!(store.head().await.unwrap(), 1);
 }
 
+/// Concurrent appends expecting the same stream version: exactly one wins.
 pub async fn racing_expected_versions_let_one_win(store: &dyn EventStore) {
     let t = at("2024-01-01T00:00:00Z");
     store

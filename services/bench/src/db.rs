@@ -1,0 +1,111 @@
+//! Fresh databases for each workload: a temporary SQLite file, or a new PostgreSQL
+//! database `duban_bench_<random>` dropped when the guard drops.
+
+use duban_store::testing::{TempDbFile, with_database};
+use sqlx::{Connection, Executor, PgConnection};
+use uuid::Uuid;
+
+use crate::config::{Backend, Config};
+
+/// Errors of the harness.
+pub type BenchError = Box<dyn std::error::Error + Send + Sync>;
+/// Results of the harness.
+pub type BenchResult<T> = Result<T, BenchError>;
+
+/// A fresh database, removed on drop.
+pub enum FreshDb {
+    /// A temporary SQLite file.
+    Sqlite(TempDbFile),
+    /// A temporary PostgreSQL database.
+    Postgres {
+        /// The server URL it was created from.
+        admin_url: String,
+        /// Its name.
+        name: String,
+        /// Its URL.
+        url: String,
+    },
+}
+
+impl FreshDb {
+    /// Creates one for `backend`.
+    pub async fn create(backend: Backend, config: &Config) -> BenchResult<Self> {
+        match backend {
+            Backend::Sqlite => Ok(FreshDb::Sqlite(TempDbFile::new())),
+            Backend::Postgres => {
+                let admin_url = config
+                    .postgres_url
+                    .clone()
+                    .ok_or("PostgreSQL workloads need --postgres-url")?;
+                let name = format!("duban_bench_{}", Uuid::new_v4().simple());
+                let mut conn = PgConnection::connect(&admin_url).await?;
+                conn.execute(format!("CREATE DATABASE \"{name}\"").as_str())
+                    .await?;
+                let _ = conn.close().await;
+                let url = with_database(&admin_url, &name);
+                Ok(FreshDb::Postgres {
+                    admin_url,
+                    name,
+                    url,
+                })
+            }
+        }
+    }
+
+    /// The URL `duban` and `duban_store::connect` take.
+    pub fn url(&self) -> String {
+        match self {
+            FreshDb::Sqlite(file) => format!("sqlite:{}", file.path().display()),
+            FreshDb::Postgres { url, .. } => url.clone(),
+        }
+    }
+
+    /// The PostgreSQL database name, for pgbench.
+    pub fn pg_name(&self) -> Option<&str> {
+        match self {
+            FreshDb::Sqlite(_) => None,
+            FreshDb::Postgres { name, .. } => Some(name),
+        }
+    }
+}
+
+impl Drop for FreshDb {
+    fn drop(&mut self) {
+        let FreshDb::Postgres {
+            admin_url, name, ..
+        } = self
+        else {
+            return;
+        };
+        let admin_url = admin_url.clone();
+        let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+        // Drop cannot await: run the statement on a helper thread with its own runtime.
+        let result = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            runtime.block_on(async {
+                let mut conn = PgConnection::connect(&admin_url)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                conn.execute(sql.as_str()).await.map_err(|e| e.to_string())?;
+                conn.close().await.map_err(|e| e.to_string())
+            })
+        })
+        .join();
+        if !matches!(result, Ok(Ok(()))) {
+            eprintln!("could not drop bench database {name}: {result:?}");
+        }
+    }
+}
+
+/// `SELECT version()` of the PostgreSQL server.
+pub async fn postgres_version(url: &str) -> BenchResult<String> {
+    let mut conn = PgConnection::connect(url).await?;
+    let v: String = sqlx::query_scalar("SELECT version()")
+        .fetch_one(&mut conn)
+        .await?;
+    let _ = conn.close().await;
+    Ok(v)
+}

@@ -1,0 +1,50 @@
+//! duban's benchmark harness: the workloads of the "Benchmarks" issue as library
+//! functions (the `duban-bench` binary is a thin `main`, the smoke test calls them at
+//! tiny sizes), each run on SQLite and PostgreSQL, with the databases' own limits
+//! measured in the same run and the ratios between them.
+//!
+//! - [`config`]: sizes ([`Config::full`], [`Config::toy`]) and switches.
+//! - [`generate`]: a realistic domain event log (plans, departments, task lifecycles).
+//! - [`workloads`]: the seven workloads; [`limits`]: pgbench and the SQLite loop.
+//! - [`server`]: the server under test (in-process or the release binary).
+//! - [`report`]: figures, load averages, ratios, table and JSON; [`stats`]: percentiles
+//!   and /proc; [`db`]: fresh databases.
+
+pub mod config;
+pub mod db;
+pub mod generate;
+pub mod limits;
+pub mod report;
+pub mod server;
+pub mod stats;
+pub mod workloads;
+
+pub use config::{Backend, Config, ServerMode};
+pub use db::{BenchError, BenchResult};
+pub use report::Report;
+
+use stats::Machine;
+
+/// Runs every workload and limit on every configured backend.
+pub async fn run_all(config: &Config) -> BenchResult<Report> {
+    let mut machine = Machine::probe();
+    if config.backends.contains(&Backend::Postgres) {
+        let url = config.postgres_url.as_deref().ok_or("PostgreSQL needs --postgres-url")?;
+        machine.postgres = Some(db::postgres_version(url).await?);
+    }
+    let mut report = Report::new(machine, config.clone());
+    for &backend in &config.backends {
+        if config.limits {
+            match backend {
+                Backend::Sqlite => limits::sqlite::run(&mut report, config).await?,
+                Backend::Postgres => limits::pgbench::run(&mut report, config).await?,
+            }
+        }
+        workloads::commands::http(&mut report, config, backend).await?;
+        workloads::commands::in_process(&mut report, config, backend).await?;
+        workloads::bulk::run(&mut report, config, backend).await?;
+        workloads::big::run(&mut report, config, backend).await?;
+    }
+    report.finish();
+    Ok(report)
+}

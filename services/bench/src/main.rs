@@ -1,0 +1,92 @@
+//! `duban-bench`: runs the benchmark workloads and prints a table (or JSON).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+
+use duban_bench::{Backend, Config, ServerMode, run_all};
+
+/// Benchmarks of duban on SQLite and PostgreSQL, with the databases' limits.
+#[derive(Parser, Debug)]
+#[command(name = "duban-bench")]
+struct Args {
+    /// Everything in seconds (20,000 events, 1 s runs); other flags still apply.
+    #[arg(long)]
+    toy: bool,
+    /// Events in the big log (rebuild, queries, memory).
+    #[arg(long)]
+    events: Option<u64>,
+    /// Concurrent clients, e.g. 1,4,16.
+    #[arg(long, value_delimiter = ',')]
+    clients: Option<Vec<usize>>,
+    /// Seconds per command run, pgbench run and query run.
+    #[arg(long)]
+    duration: Option<f64>,
+    /// Events per bulk-append run.
+    #[arg(long)]
+    bulk_events: Option<u64>,
+    /// Backends: sqlite,postgres.
+    #[arg(long, value_delimiter = ',')]
+    backends: Option<Vec<String>>,
+    /// PostgreSQL server URL.
+    #[arg(long, env = "DUBAN_TEST_POSTGRES_URL", default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    postgres_url: String,
+    /// Where the query/memory server runs: auto, child or inproc.
+    #[arg(long, default_value = "auto")]
+    server: String,
+    /// The duban binary for the child server.
+    #[arg(long, default_value = "target/release/duban")]
+    duban_bin: PathBuf,
+    /// Skip pgbench and the SQLite loop.
+    #[arg(long)]
+    no_limits: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let mut config = if args.toy { Config::toy() } else { Config::full() };
+    if let Some(v) = args.events {
+        config.events = v;
+    }
+    if let Some(v) = args.clients {
+        config.clients = v;
+    }
+    if let Some(v) = args.duration {
+        config.duration = Duration::from_secs_f64(v);
+    }
+    if let Some(v) = args.bulk_events {
+        config.bulk_events = v;
+    }
+    if let Some(v) = args.backends {
+        config.backends = v
+            .iter()
+            .map(|b| match b.as_str() {
+                "sqlite" => Backend::Sqlite,
+                _ => Backend::Postgres,
+            })
+            .collect();
+    }
+    config.postgres_url = Some(args.postgres_url);
+    config.server = match args.server.as_str() {
+        "child" => ServerMode::Child,
+        "inproc" => ServerMode::InProc,
+        _ => ServerMode::Auto,
+    };
+    config.duban_bin = args.duban_bin;
+    config.limits = !args.no_limits;
+    match run_all(&config).await {
+        Ok(report) if args.json => {
+            println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
+        }
+        Ok(report) => print!("{}", report.table()),
+        Err(e) => {
+            eprintln!("duban-bench failed: {e}");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Workload 3: bulk append. The generated log is appended with `EventStore::append` in
+//! large multi-stream batches, one writer, as the plan import does; only the time spent
+//! inside `append` is counted (generating and encoding the events is not).
+
+use std::time::{Duration, Instant};
+
+use duban_store::EventStore;
+
+use crate::config::{Backend, Config};
+use crate::db::{BenchResult, FreshDb};
+use crate::generate::{DataSet, appends, generate, generator_meta};
+use crate::report::Report;
+
+/// Workload name in the report.
+pub const NAME: &str = "3 bulk append";
+
+/// What a load did.
+#[derive(Debug, Clone, Copy)]
+pub struct Loaded {
+    /// Events appended.
+    pub events: u64,
+    /// Appends made.
+    pub appends: u64,
+    /// Time inside `append`.
+    pub append_time: Duration,
+    /// The store's head afterwards.
+    pub head: i64,
+}
+
+impl Loaded {
+    /// Events per second inside `append`.
+    pub fn rate(&self) -> f64 {
+        self.events as f64 / self.append_time.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Appends `data` to `store` in batches of `batch` events.
+pub async fn load(store: &dyn EventStore, data: &DataSet, batch: usize) -> BenchResult<Loaded> {
+    let meta = generator_meta();
+    let mut loaded = Loaded {
+        events: 0,
+        appends: 0,
+        append_time: Duration::ZERO,
+        head: 0,
+    };
+    for (parts, at, count) in appends(&data.items, batch) {
+        let t = Instant::now();
+        let done = store.append(parts, &meta, at).await?;
+        loaded.append_time += t.elapsed();
+        if done.events.len() != count {
+            return Err(format!("append recorded {} of {count} events", done.events.len()).into());
+        }
+        loaded.events += count as u64;
+        loaded.appends += 1;
+    }
+    loaded.head = store.head().await?;
+    Ok(loaded)
+}
+
+/// A fresh database holding a generated log of `events` events.
+pub async fn seeded(config: &Config, backend: Backend, events: u64) -> BenchResult<(FreshDb, DataSet)> {
+    let db = FreshDb::create(backend, config).await?;
+    let data = generate(events, 7);
+    let store = duban_store::connect(&db.url()).await?;
+    load(store.as_ref(), &data, 1000).await?;
+    Ok((db, data))
+}
+
+/// Runs workload 3 for every configured batch size, each on a fresh database.
+pub async fn run(report: &mut Report, config: &Config, backend: Backend) -> BenchResult<()> {
+    let mark = report.begin(NAME, backend);
+    let data = generate(config.bulk_events, 3);
+    for &batch in &config.bulk_batches {
+        let db = FreshDb::create(backend, config).await?;
+        let store = duban_store::connect(&db.url()).await?;
+        let loaded = load(store.as_ref(), &data, batch).await?;
+        if loaded.head != loaded.events as i64 {
+            return Err(format!("head {} after appending {} events", loaded.head, loaded.events).into());
+        }
+        report.add(NAME, backend, &format!("bulk_events_per_s@{batch}"), loaded.rate(), "events/s");
+        report.add(NAME, backend, &format!("bulk_events@{batch}"), loaded.events as f64, "events");
+        report.add(
+            NAME,
+            backend,
+            &format!("bulk_ms_per_append@{batch}"),
+            loaded.append_time.as_secs_f64() * 1e3 / loaded.appends.max(1) as f64,
+            "ms",
+        );
+    }
+    report.end(mark);
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! Workloads 1, 2 and 6: `reportProgress` on many running tasks by 1, 4, 16 concurrent
+//! clients, over HTTP against the server in this process (port 0) while the projection
+//! lag is probed, and directly through `App::task_command` (no HTTP).
+
+use std::sync::Arc;
+
+use serde_json::json;
+
+use duban::App;
+use duban::commands::CommandOptions;
+use duban::ops::LifecycleInput;
+use duban_domain::Actor;
+use duban_domain::task::TaskStatus;
+
+use crate::config::{Backend, Config};
+use crate::db::BenchResult;
+use crate::report::Report;
+use crate::server::{Server, bench_clock, gql};
+use crate::stats::Latency;
+use crate::workloads::bulk::seeded;
+use crate::workloads::drive::{LagProbe, LoopResult, closed_loop};
+
+/// Workload 1's name.
+pub const HTTP: &str = "1 http commands";
+/// Workload 2's name.
+pub const INPROC: &str = "2 in-process commands";
+/// Workload 6's name.
+pub const LAG: &str = "6 projection lag";
+
+const REPORT_PROGRESS: &str = "mutation($t: ID!, $p: Int!, $n: String!) { \
+    reportProgress(input: {taskId: $t, percent: $p, note: $n}) { id version progress } }";
+
+/// Ids of the tasks progress may be reported on.
+fn running_tasks(app: &App) -> Vec<String> {
+    app.read.read(|m| {
+        m.tasks
+            .values()
+            .filter(|v| {
+                matches!(
+                    v.task.status,
+                    TaskStatus::Assigned | TaskStatus::InProgress | TaskStatus::PendingVerification
+                )
+            })
+            .map(|v| v.task.id.to_string())
+            .collect()
+    })
+}
+
+/// Checks a run: no errors, and exactly one event per successful command.
+fn check(result: &LoopResult, appended: i64) -> BenchResult<()> {
+    if result.errors > 0 {
+        return Err(format!(
+            "{} of {} commands failed: {}",
+            result.errors,
+            result.sent,
+            result.first_error.clone().unwrap_or_default()
+        )
+        .into());
+    }
+    if appended != result.latencies.len() as i64 {
+        return Err(format!("{} commands succeeded but {appended} events were appended", result.latencies.len()).into());
+    }
+    Ok(())
+}
+
+fn task_for(tasks: &[String], clients: usize, i: usize, n: u64) -> String {
+    tasks[(i + n as usize * clients) % tasks.len()].clone()
+}
+
+/// Workloads 1 and 6.
+pub async fn http(report: &mut Report, config: &Config, backend: Backend) -> BenchResult<()> {
+    let mark = report.begin(HTTP, backend);
+    let (db, _) = seeded(config, backend, config.seed_events).await?;
+    let server = Server::in_process(&db.url()).await?;
+    let app = Arc::clone(server.app().ok_or("in-process server has an app")?);
+    let tasks = Arc::new(running_tasks(&app));
+    if tasks.is_empty() {
+        return Err("the seed log has no running tasks".into());
+    }
+    report.add(HTTP, backend, "running_tasks", tasks.len() as f64, "tasks");
+    let client = reqwest::Client::new();
+    for &c in &config.clients {
+        let head = app.store.head().await?;
+        let probe = LagProbe::start(&app);
+        let (client, tasks, base, token) = (client.clone(), Arc::clone(&tasks), server.base.clone(), server.office.clone());
+        let result = closed_loop(c, config.duration, move |i, n| {
+            let (client, base, token) = (client.clone(), base.clone(), token.clone());
+            let task = task_for(&tasks, c, i, n);
+            async move {
+                let vars = json!({ "t": task, "p": (n % 100) as i64, "n": format!("第{n}次调度") });
+                gql(&client, &base, &token, REPORT_PROGRESS, vars).await.map(|_| ())
+            }
+        })
+        .await;
+        let lag = probe.stop().await;
+        check(&result, app.store.head().await? - head)?;
+        report.add(HTTP, backend, &format!("http_cmds_per_s@{c}"), result.rate(), "cmds/s");
+        report.add(HTTP, backend, &format!("http_sent@{c}"), result.sent as f64, "cmds");
+        let l = Latency::of(&result.latencies);
+        report.add(HTTP, backend, &format!("http_p50_ms@{c}"), l.p50_ms, "ms");
+        report.add(HTTP, backend, &format!("http_p99_ms@{c}"), l.p99_ms, "ms");
+        report.add(LAG, backend, &format!("lag_p50_ms@{c}"), lag.time.p50_ms, "ms");
+        report.add(LAG, backend, &format!("lag_p99_ms@{c}"), lag.time.p99_ms, "ms");
+        report.add(LAG, backend, &format!("lag_max_ms@{c}"), lag.time.max_ms, "ms");
+        report.add(LAG, backend, &format!("lag_samples@{c}"), lag.time.count as f64, "n");
+        report.add(LAG, backend, &format!("lag_events_p99@{c}"), lag.events.p99_ms, "events");
+    }
+    server.stop().await;
+    report.end(mark);
+    Ok(())
+}
+
+/// Workload 2.
+pub async fn in_process(report: &mut Report, config: &Config, backend: Backend) -> BenchResult<()> {
+    let mark = report.begin(INPROC, backend);
+    let (db, _) = seeded(config, backend, config.seed_events).await?;
+    let app = App::open(&db.url(), bench_clock()).await?;
+    let tasks = Arc::new(running_tasks(&app));
+    if tasks.is_empty() {
+        return Err("the seed log has no running tasks".into());
+    }
+    let actor = Actor::office("bench office");
+    for &c in &config.clients {
+        let head = app.store.head().await?;
+        let (app2, tasks, actor) = (Arc::clone(&app), Arc::clone(&tasks), actor.clone());
+        let result = closed_loop(c, config.duration, move |i, n| {
+            let (app, actor) = (Arc::clone(&app2), actor.clone());
+            let task = task_for(&tasks, c, i, n);
+            async move {
+                let input = LifecycleInput::ReportProgress {
+                    percent: (n % 100) as i64,
+                    note: format!("第{n}次调度"),
+                    evidence: vec![],
+                };
+                app.task_command(&actor, &task, &CommandOptions::default(), input)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string().into())
+            }
+        })
+        .await;
+        check(&result, app.store.head().await? - head)?;
+        report.add(INPROC, backend, &format!("inproc_cmds_per_s@{c}"), result.rate(), "cmds/s");
+        report.add(INPROC, backend, &format!("inproc_sent@{c}"), result.sent as f64, "cmds");
+        let l = Latency::of(&result.latencies);
+        report.add(INPROC, backend, &format!("inproc_p99_ms@{c}"), l.p99_ms, "ms");
+    }
+    drop(app);
+    drop(db);
+    report.end(mark);
+    Ok(())
+}

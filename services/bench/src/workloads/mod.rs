@@ -1,0 +1,13 @@
+//! The workloads, one module per family.
+//!
+//! - [`commands`]: 1 (HTTP commands), 2 (in-process commands), 6 (projection lag).
+//! - [`bulk`]: 3 (bulk append), and loading generated logs.
+//! - [`big`]: the 1,000,000-event log: 4 (rebuild), 7 (server memory), and it runs
+//! - [`queries`]: 5 (board, worklist, quarterlyDispatch at a fixed rate).
+//! - [`drive`]: the closed-loop driver and the lag probe.
+
+pub mod big;
+pub mod bulk;
+pub mod commands;
+pub mod drive;
+pub mod queries;

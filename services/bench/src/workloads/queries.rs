@@ -1,0 +1,127 @@
+//! Workload 5: board, worklist and quarterlyDispatch over HTTP at a fixed request rate
+//! (open loop: request `i` is due at `i / rate`; latency counts from when it was due,
+//! so a server that falls behind is not flattered).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::config::{Backend, Config};
+use crate::db::BenchResult;
+use crate::report::Report;
+use crate::server::{Server, gql};
+use crate::stats::Latency;
+
+/// Workload 5's name.
+pub const NAME: &str = "5 queries";
+
+const COUNTS: &str = "open overdue dueSoon pendingVerification closed closedLate escalated";
+
+fn board() -> String {
+    format!(
+        "query($p: ID) {{ board(planId: $p) {{ asOf totals {{ {COUNTS} }} \
+         rows {{ department {{ id name }} light counts {{ {COUNTS} }} averageProgress }} \
+         agenda {{ id title status due overdue lead {{ name }} }} }} }}"
+    )
+}
+
+const WORKLIST: &str = "query($d: ID!) { worklist(departmentId: $d) { \
+    id kind code title status due overdue progress lastProgressAt lead { name } } }";
+
+const DISPATCH: &str = "query($p: ID, $y: Int!, $q: Int!) { \
+    quarterlyDispatch(planId: $p, year: $y, quarter: $q) { year quarter \
+    totals { openAtStart assigned progressReports submitted closed closedLate wentOverdue overdueAtEnd } \
+    rows { department { name } rank onTimeRate counts { assigned progressReports submitted closed \
+    closedLate wentOverdue overdueAtEnd } } circular } }";
+
+/// The `i`-th request: (kind, query, variables).
+fn request(i: usize, plans: &[String], departments: &[String]) -> (usize, String, Value) {
+    let plan = |k: usize| Value::String(plans[k % plans.len()].clone());
+    match i % 3 {
+        0 => {
+            let p = if (i / 3) % 2 == 0 { Value::Null } else { plan(i / 6) };
+            (0, board(), json!({ "p": p }))
+        }
+        1 => (1, WORKLIST.into(), json!({ "d": departments[(i * 7) % departments.len()] })),
+        _ => {
+            let (p, y, q) = dispatch_variant(i / 3, plans);
+            (2, DISPATCH.into(), json!({ "p": p, "y": y, "q": q }))
+        }
+    }
+}
+
+/// Three dispatches: the whole county for 2025 Q2 and Q1, the first plan for 2025 Q2.
+fn dispatch_variant(k: usize, plans: &[String]) -> (Value, i32, i32) {
+    match k % 3 {
+        0 => (Value::Null, 2025, 2),
+        1 => (Value::Null, 2025, 1),
+        _ => (Value::String(plans[0].clone()), 2025, 2),
+    }
+}
+
+const KINDS: [&str; 3] = ["board", "worklist", "dispatch"];
+
+/// Runs workload 5 against `server`.
+pub async fn run(
+    report: &mut Report,
+    config: &Config,
+    backend: Backend,
+    server: &Server,
+    plans: &[String],
+    departments: &[String],
+) -> BenchResult<()> {
+    let mark = report.begin(NAME, backend);
+    let client = reqwest::Client::new();
+    // Cold: the first dispatch of each variant replays the log (later ones are cached).
+    let mut cold = 0.0f64;
+    for k in 0..3 {
+        let (p, y, q) = dispatch_variant(k, plans);
+        let t = Instant::now();
+        gql(&client, &server.base, &server.office, DISPATCH, json!({ "p": p, "y": y, "q": q })).await?;
+        cold = cold.max(t.elapsed().as_secs_f64() * 1e3);
+    }
+    report.add(NAME, backend, "dispatch_cold_max_ms", cold, "ms");
+    let t = Instant::now();
+    gql(&client, &server.base, &server.office, &board(), json!({ "p": null })).await?;
+    report.add(NAME, backend, "board_first_ms", t.elapsed().as_secs_f64() * 1e3, "ms");
+
+    let total = (config.query_rate * config.duration.as_secs_f64()).round().max(3.0) as usize;
+    let interval = Duration::from_secs_f64(1.0 / config.query_rate);
+    let plans = Arc::new(plans.to_vec());
+    let departments = Arc::new(departments.to_vec());
+    let start = tokio::time::Instant::now() + Duration::from_millis(50);
+    let mut handles = Vec::with_capacity(total);
+    for i in 0..total {
+        let due = start + interval.mul_f64(i as f64);
+        let (client, base, token) = (client.clone(), server.base.clone(), server.office.clone());
+        let (kind, query, vars) = request(i, &plans, &departments);
+        handles.push(tokio::spawn(async move {
+            tokio::time::sleep_until(due).await;
+            let result = gql(&client, &base, &token, &query, vars).await;
+            (kind, due.elapsed(), result.map_err(|e| e.to_string()))
+        }));
+    }
+    let mut samples: [Vec<Duration>; 3] = Default::default();
+    let mut errors = Vec::new();
+    for h in handles {
+        let (kind, latency, result) = h.await?;
+        match result {
+            Ok(_) => samples[kind].push(latency),
+            Err(e) => errors.push(e),
+        }
+    }
+    let achieved = total as f64 / (start.elapsed().as_secs_f64()).max(1e-9);
+    if let Some(e) = errors.first() {
+        return Err(format!("{} of {total} queries failed: {e}", errors.len()).into());
+    }
+    report.add(NAME, backend, "queries_sent", total as f64, "requests");
+    report.add(NAME, backend, "queries_rate_achieved", achieved, "req/s");
+    let all: Vec<Duration> = samples.iter().flatten().copied().collect();
+    report.latency(NAME, backend, "all", Latency::of(&all));
+    for (kind, s) in samples.iter().enumerate() {
+        report.latency(NAME, backend, KINDS[kind], Latency::of(s));
+    }
+    report.end(mark);
+    Ok(())
+}

@@ -1,0 +1,309 @@
+//! [`LogImport`]: loads a whole exported log ([`LogEntry`]s in position order) into an
+//! empty store as raw rows, keeping positions, event ids, timestamps and hashes.
+//!
+//! Everything happens in one transaction, opened by [`LogImport::begin`] (SQLite:
+//! `BEGIN IMMEDIATE`; PostgreSQL: the `event_head` row lock, which every append takes
+//! first, so no append can interleave). Each pushed entry is checked like
+//! [`crate::EventStore::verify`] checks stored rows — positions 1, 2, 3, … without gaps,
+//! stream versions 1, 2, 3, …, `prev_hash` links and the recomputed hash — plus a stream
+//! type that never changes, decodable metadata and microsecond timestamps. The first
+//! problem fails the push; dropping the import then rolls everything back, so a refused
+//! file writes nothing. [`LogImport::commit`] rebuilds the `commands` table from the
+//! events' command ids (every command's events are one contiguous append), sets
+//! `event_head` to the last position, so later appends continue the chains, and on
+//! PostgreSQL notifies listeners of the new head.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sqlx::{Postgres, QueryBuilder, Sqlite, Transaction};
+
+use crate::error::StoreError;
+use crate::event::{Metadata, format_time, normalize_time};
+use crate::hash::canonical_json;
+use crate::log_entry::LogEntry;
+use crate::postgres::CHANNEL;
+use crate::store::{Db, EventStore};
+use crate::verify::Verifier;
+
+/// Rows per SQLite INSERT (12 parameters each, under SQLite's 32 766 limit).
+const SQLITE_CHUNK: usize = 500;
+
+const PG_INSERT: &str = "INSERT INTO events (position, stream_id, stream_type, stream_version, \
+     event_id, event_type, schema_version, payload, metadata, recorded_at, prev_hash, hash) \
+     SELECT u.position, u.stream_id, u.stream_type, u.stream_version, u.event_id, u.event_type, \
+            u.schema_version, u.payload::json, u.metadata::json, u.recorded_at, u.prev_hash, u.hash \
+     FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::uuid[], $6::text[], \
+                 $7::int4[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::text[]) \
+          AS u(position, stream_id, stream_type, stream_version, event_id, event_type, \
+               schema_version, payload, metadata, recorded_at, prev_hash, hash)";
+
+enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// One handled command, rebuilt from the events that carry its id.
+struct CommandSpan {
+    first: i64,
+    count: i64,
+    recorded_at: DateTime<Utc>,
+}
+
+/// What an import loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Events written (the new head).
+    pub events: i64,
+    /// Distinct streams.
+    pub streams: usize,
+    /// Rows written to the handled-commands table.
+    pub commands: usize,
+}
+
+/// An import in progress: an open transaction on an empty store.
+pub struct LogImport {
+    tx: Tx,
+    verifier: Verifier,
+    stream_types: HashMap<String, String>,
+    commands: HashMap<String, CommandSpan>,
+    last_position: i64,
+}
+
+/// Canonical texts of one entry, as they are stored.
+struct Row<'a> {
+    entry: &'a LogEntry,
+    payload: String,
+    metadata: String,
+}
+
+impl LogImport {
+    /// Opens the import transaction on `store`, which must hold no events and no handled
+    /// commands ([`StoreError::NotEmpty`] otherwise).
+    pub async fn begin(store: &dyn EventStore) -> Result<Self, StoreError> {
+        const HEAD: &str = "SELECT position FROM event_head WHERE id = 1";
+        const COUNTS: &str =
+            "SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM commands)";
+        let (tx, head, (events, commands)): (Tx, i64, (i64, i64)) = match store.db() {
+            Db::Sqlite(pool) => {
+                let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                let head = sqlx::query_scalar(HEAD).fetch_one(&mut *tx).await?;
+                let counts = sqlx::query_as(COUNTS).fetch_one(&mut *tx).await?;
+                (Tx::Sqlite(tx), head, counts)
+            }
+            Db::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                let head = sqlx::query_scalar(&format!("{HEAD} FOR UPDATE"))
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let counts = sqlx::query_as(COUNTS).fetch_one(&mut *tx).await?;
+                (Tx::Postgres(tx), head, counts)
+            }
+        };
+        if head != 0 || events != 0 || commands != 0 {
+            return Err(StoreError::NotEmpty {
+                head: head.max(events),
+                commands,
+            });
+        }
+        Ok(Self {
+            tx,
+            verifier: Verifier::default(),
+            stream_types: HashMap::new(),
+            commands: HashMap::new(),
+            last_position: 0,
+        })
+    }
+
+    /// Checks the next entries (in position order) and inserts them. On an error nothing
+    /// is committed: drop the import.
+    pub async fn push(&mut self, entries: &[LogEntry]) -> Result<(), StoreError> {
+        let mut rows = Vec::with_capacity(entries.len());
+        for entry in entries {
+            self.check(entry)?;
+            rows.push(Row {
+                entry,
+                payload: canonical_json(&entry.payload),
+                metadata: canonical_json(&entry.metadata),
+            });
+        }
+        match &mut self.tx {
+            Tx::Sqlite(tx) => {
+                for chunk in rows.chunks(SQLITE_CHUNK) {
+                    let mut insert = QueryBuilder::<Sqlite>::new(
+                        "INSERT INTO events (position, stream_id, stream_type, stream_version, \
+                         event_id, event_type, schema_version, payload, metadata, recorded_at, \
+                         prev_hash, hash) ",
+                    );
+                    insert.push_values(chunk, |mut b, row| {
+                        let e = row.entry;
+                        b.push_bind(e.position)
+                            .push_bind(e.stream_id.as_str())
+                            .push_bind(e.stream_type.as_str())
+                            .push_bind(e.stream_version)
+                            .push_bind(e.event_id.to_string())
+                            .push_bind(e.event_type.as_str())
+                            .push_bind(e.schema_version)
+                            .push_bind(row.payload.as_str())
+                            .push_bind(row.metadata.as_str())
+                            .push_bind(format_time(e.recorded_at))
+                            .push_bind(e.prev_hash.as_str())
+                            .push_bind(e.hash.as_str());
+                    });
+                    insert.build().execute(&mut **tx).await?;
+                }
+            }
+            Tx::Postgres(tx) => {
+                if rows.is_empty() {
+                    return Ok(());
+                }
+                fn col<'r, 'e, T>(rows: &'r [Row<'e>], f: impl Fn(&'r Row<'e>) -> T) -> Vec<T> {
+                    rows.iter().map(f).collect()
+                }
+                sqlx::query(PG_INSERT)
+                    .bind(col(&rows, |r| r.entry.position))
+                    .bind(col(&rows, |r| r.entry.stream_id.as_str()))
+                    .bind(col(&rows, |r| r.entry.stream_type.as_str()))
+                    .bind(col(&rows, |r| r.entry.stream_version))
+                    .bind(col(&rows, |r| r.entry.event_id))
+                    .bind(col(&rows, |r| r.entry.event_type.as_str()))
+                    .bind(col(&rows, |r| r.entry.schema_version))
+                    .bind(col(&rows, |r| r.payload.as_str()))
+                    .bind(col(&rows, |r| r.metadata.as_str()))
+                    .bind(col(&rows, |r| r.entry.recorded_at))
+                    .bind(col(&rows, |r| r.entry.prev_hash.as_str()))
+                    .bind(col(&rows, |r| r.entry.hash.as_str()))
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Everything the store itself would have guaranteed for this entry.
+    fn check(&mut self, entry: &LogEntry) -> Result<(), StoreError> {
+        let refuse = |detail: String| StoreError::ImportRefused {
+            position: entry.position,
+            detail,
+        };
+        self.verifier
+            .check((entry.position, Ok(entry.clone().into())));
+        if self.verifier.is_broken() {
+            let report = std::mem::take(&mut self.verifier).finish(entry.position);
+            return Err(StoreError::ImportRefused {
+                position: report.first_broken_position.unwrap_or(entry.position),
+                detail: report.detail.unwrap_or_default(),
+            });
+        }
+        self.last_position = entry.position;
+        if normalize_time(entry.recorded_at) != entry.recorded_at {
+            return Err(refuse(
+                "recorded_at has more than microsecond precision".into(),
+            ));
+        }
+        let meta: Metadata = serde_json::from_value(entry.metadata.clone())
+            .map_err(|e| refuse(format!("bad metadata: {e}")))?;
+        match self.stream_types.get(&entry.stream_id) {
+            Some(known) if *known != entry.stream_type => {
+                return Err(refuse(format!(
+                    "stream {} changes type from {known} to {}",
+                    entry.stream_id, entry.stream_type
+                )));
+            }
+            Some(_) => {}
+            None => {
+                self.stream_types
+                    .insert(entry.stream_id.clone(), entry.stream_type.clone());
+            }
+        }
+        if let Some(command_id) = meta.command_id {
+            match self.commands.get_mut(&command_id) {
+                Some(span)
+                    if span.first + span.count == entry.position
+                        && span.recorded_at == entry.recorded_at =>
+                {
+                    span.count += 1;
+                }
+                Some(_) => {
+                    return Err(refuse(format!(
+                        "command id {command_id:?} is spread over more than one append"
+                    )));
+                }
+                None => {
+                    self.commands.insert(
+                        command_id,
+                        CommandSpan {
+                            first: entry.position,
+                            count: 1,
+                            recorded_at: entry.recorded_at,
+                        },
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the handled commands and the head, and commits.
+    pub async fn commit(self) -> Result<ImportSummary, StoreError> {
+        let head = self.last_position;
+        let mut commands: Vec<_> = self.commands.into_iter().collect();
+        commands.sort_by_key(|(_, span)| span.first);
+        let summary = ImportSummary {
+            events: head,
+            streams: self.stream_types.len(),
+            commands: commands.len(),
+        };
+        const HEAD: &str = "UPDATE event_head SET position = $1 WHERE id = 1";
+        match self.tx {
+            Tx::Sqlite(mut tx) => {
+                for chunk in commands.chunks(SQLITE_CHUNK) {
+                    let mut insert = QueryBuilder::<Sqlite>::new(
+                        "INSERT INTO commands (command_id, first_position, event_count, \
+                         recorded_at) ",
+                    );
+                    insert.push_values(chunk, |mut b, (id, span)| {
+                        b.push_bind(id.as_str())
+                            .push_bind(span.first)
+                            .push_bind(span.count)
+                            .push_bind(format_time(span.recorded_at));
+                    });
+                    insert.build().execute(&mut *tx).await?;
+                }
+                sqlx::query(HEAD).bind(head).execute(&mut *tx).await?;
+                tx.commit().await?;
+            }
+            Tx::Postgres(mut tx) => {
+                sqlx::query(
+                    "INSERT INTO commands (command_id, first_position, event_count, recorded_at) \
+                     SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::bigint[], \
+                                          $4::timestamptz[])",
+                )
+                .bind(
+                    commands
+                        .iter()
+                        .map(|(id, _)| id.as_str())
+                        .collect::<Vec<_>>(),
+                )
+                .bind(commands.iter().map(|(_, s)| s.first).collect::<Vec<_>>())
+                .bind(commands.iter().map(|(_, s)| s.count).collect::<Vec<_>>())
+                .bind(
+                    commands
+                        .iter()
+                        .map(|(_, s)| s.recorded_at)
+                        .collect::<Vec<_>>(),
+                )
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(HEAD).bind(head).execute(&mut *tx).await?;
+                sqlx::query("SELECT pg_notify($1, $2::text)")
+                    .bind(CHANNEL)
+                    .bind(head.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+            }
+        }
+        Ok(summary)
+    }
+}

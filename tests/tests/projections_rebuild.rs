@@ -1,0 +1,287 @@
+//! The read models at run time, end to end on both backends: a rebuild from zero gives
+//! the same board, ledger and task answers as the incremental model; queries (and
+//! writes) keep working while a rebuild runs; a second app on the same database starts
+//! from the stored documents and checkpoint and catches up with the log; /metrics and
+//! /readyz report the projection lag against `ServerConfig { max_lag }`.
+
+use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+
+use serde_json::{Value, json};
+
+use duban::App;
+use duban::http::{ServerConfig, serve};
+use duban_store::Db;
+use duban_tests::history::{
+    Finding, assign, at, close, measure, plan, progress, rectification, tick,
+};
+use duban_tests::{Backend, TestApp, spawn_app};
+
+const ANSWERS: &str = "query($p: ID) { board(planId: $p) { rows { department { name } light \
+    averageProgress counts { open overdue dueSoon closed closedLate } } agenda { id } } \
+    rectificationLedger { nodes { id status closedLate } } \
+    tasks { nodes { id status progress version overdue due lead { name } } } }";
+
+/// A history with overdue, closed-late and running work; returns (plan, a running task).
+async fn world(app: &TestApp) -> (String, String) {
+    at(app, "2025-05-01T09:00:00+08:00");
+    let housing = app.department("住建局").await;
+    let fin = app.department("财政局").await;
+    let p = plan(app, "实施方案").await;
+    let mut tasks = Vec::new();
+    for i in 1..=4 {
+        tasks.push(measure(app, &p, &format!("一({i})"), "措施").await);
+    }
+    let f = Finding {
+        source: "AUDIT",
+        finding: "经费未足额拨付",
+        standard: "",
+        measured: "",
+        unit: "第二中学",
+    };
+    tasks.push(rectification(app, &p, f).await);
+    for (i, task) in tasks.iter().enumerate() {
+        let lead = if i % 2 == 0 { &housing } else { &fin };
+        assign(app, task, lead, &[], &format!("2025-06-{:02}", 10 + i)).await;
+    }
+    at(app, "2025-06-01T09:00:00+08:00");
+    progress(app, &app.office, &tasks[0], 60, "推进中").await;
+    close(app, &tasks[1]).await;
+    at(app, "2025-06-20T09:00:00+08:00");
+    assert_eq!(tick(app).await, 4);
+    close(app, &tasks[4]).await;
+    at(app, "2025-07-01T09:00:00+08:00");
+    (p, tasks[0].clone())
+}
+
+async fn answers(app: &TestApp, plan: &str) -> Value {
+    app.ok(&app.office, ANSWERS, json!({ "p": plan })).await
+}
+
+#[tokio::test]
+async fn rebuild_gives_the_same_answers() {
+    for backend in Backend::ALL {
+        let Some(app) = spawn_app(backend).await else {
+            continue;
+        };
+        let (p, _) = world(&app).await;
+        let before = answers(&app, &p).await;
+        let model = app.app.read.read(|m| m.clone());
+        let calls = AtomicBool::new(false);
+        let position = app
+            .app
+            .read
+            .rebuild(&|_, _| calls.store(true, Ordering::SeqCst))
+            .await
+            .expect("rebuild");
+        assert!(calls.load(Ordering::SeqCst), "progress is reported");
+        assert_eq!(position, app.event_count().await, "{backend:?}");
+        assert_eq!(answers(&app, &p).await, before, "{backend:?}");
+        assert!(
+            app.app.read.read(|m| *m == model),
+            "{backend:?}: same model"
+        );
+        // What the rebuild stored is what a restart loads.
+        let reopened = App::open(&app.db.url(), app.app.clock.clone())
+            .await
+            .expect("open");
+        assert!(
+            reopened.read.read(|m| *m == model),
+            "{backend:?}: stored model"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queries_and_writes_go_on_during_a_rebuild() {
+    for backend in Backend::ALL {
+        let Some(app) = spawn_app(backend).await else {
+            continue;
+        };
+        let (p, running) = world(&app).await;
+        let before = answers(&app, &p).await;
+        let (reached_tx, reached_rx) = mpsc::sync_channel::<()>(1);
+        let (release_tx, release_rx) = mpsc::channel::<()>();
+        let release_rx = Mutex::new(release_rx);
+        let read = Arc::clone(&app.app.read);
+        let handle = tokio::runtime::Handle::current();
+        // The rebuild pauses inside its first progress report until released.
+        let rebuild = tokio::task::spawn_blocking(move || {
+            let first = AtomicBool::new(true);
+            handle.block_on(read.rebuild(&|_, _| {
+                if first.swap(false, Ordering::SeqCst) {
+                    reached_tx.send(()).expect("signal");
+                    release_rx.lock().expect("lock").recv().expect("release");
+                }
+            }))
+        });
+        tokio::task::spawn_blocking(move || reached_rx.recv())
+            .await
+            .expect("join")
+            .expect("the rebuild reached its first batch");
+        assert_eq!(
+            answers(&app, &p).await,
+            before,
+            "{backend:?}: answers during the rebuild"
+        );
+        progress(&app, &app.office, &running, 75, "重建期间的进展").await;
+        let during = answers(&app, &p).await;
+        release_tx.send(()).expect("release");
+        let position = rebuild.await.expect("join").expect("rebuild");
+        assert_eq!(position, app.event_count().await, "{backend:?}");
+        let after = answers(&app, &p).await;
+        assert_eq!(
+            after, during,
+            "{backend:?}: the write during the rebuild is kept"
+        );
+        let node = after["tasks"]["nodes"]
+            .as_array()
+            .expect("nodes")
+            .iter()
+            .find(|n| n["id"] == running.as_str())
+            .cloned()
+            .expect("the running task");
+        assert_eq!(node["progress"], 75, "{backend:?}");
+        app.stop().await;
+    }
+}
+
+/// Runs `sql` with one text parameter on the app's database.
+async fn execute(app: &TestApp, sql: &str, param: &str) -> u64 {
+    let affected = match app.app.store.db() {
+        Db::Sqlite(pool) => sqlx::query(sql)
+            .bind(param)
+            .execute(&pool)
+            .await
+            .map(|r| r.rows_affected()),
+        Db::Postgres(pool) => sqlx::query(sql)
+            .bind(param)
+            .execute(&pool)
+            .await
+            .map(|r| r.rows_affected()),
+    };
+    affected.expect("sql")
+}
+
+async fn checkpoint(app: &TestApp) -> i64 {
+    let sql = "SELECT position FROM projection_checkpoints WHERE name = 'core'";
+    match app.app.store.db() {
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(&pool).await,
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(&pool).await,
+    }
+    .expect("checkpoint")
+}
+
+#[tokio::test]
+async fn a_second_app_starts_from_the_stored_checkpoint_and_catches_up() {
+    for backend in Backend::ALL {
+        let Some(app) = spawn_app(backend).await else {
+            continue;
+        };
+        let (_, running) = world(&app).await;
+        assert_eq!(
+            checkpoint(&app).await,
+            app.event_count().await,
+            "{backend:?}"
+        );
+        let second = App::open(&app.db.url(), app.app.clock.clone())
+            .await
+            .expect("open");
+        let model = app.app.read.read(|m| m.clone());
+        assert!(second.read.read(|m| *m == model), "{backend:?}");
+        // The first app goes on; the second catches up with what it wrote.
+        progress(&app, &app.office, &running, 80, "继续推进").await;
+        close(&app, &running).await;
+        assert_eq!(
+            second.read.catch_up().await.expect("catch up"),
+            app.event_count().await
+        );
+        let model = app.app.read.read(|m| m.clone());
+        assert!(second.read.read(|m| *m == model), "{backend:?}: caught up");
+
+        // A third app trusts the stored documents rather than replaying from zero…
+        let sql = "UPDATE read_models SET doc = replace(doc, '住建局', '住建局（旧）') \
+                   WHERE name = 'core' AND key LIKE $1 AND doc LIKE '%住建局%'";
+        assert_eq!(execute(&app, sql, "department-%").await, 1, "{backend:?}");
+        let third = App::open(&app.db.url(), app.app.clock.clone())
+            .await
+            .expect("open");
+        let names = |a: &App| {
+            a.read
+                .read(|m| m.departments.values().any(|d| d.name == "住建局（旧）"))
+        };
+        assert!(
+            names(&third),
+            "{backend:?}: loaded from the stored documents"
+        );
+        // …and a rebuild from the log repairs them.
+        third.read.rebuild(&|_, _| {}).await.expect("rebuild");
+        assert!(!names(&third), "{backend:?}: rebuilt from the log");
+        assert!(third.read.read(|m| *m == model), "{backend:?}");
+        app.stop().await;
+    }
+}
+
+async fn get(app: &TestApp, base: &str, path: &str) -> (u16, String) {
+    let response = app
+        .client()
+        .get(format!("{base}{path}"))
+        .send()
+        .await
+        .expect("send");
+    (
+        response.status().as_u16(),
+        response.text().await.expect("body"),
+    )
+}
+
+fn lag_metric(metrics: &str) -> Option<i64> {
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("duban_projection_lag_events "))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .map(|v| v as i64)
+}
+
+#[tokio::test]
+async fn metrics_and_readyz_report_the_projection_lag() {
+    for backend in Backend::ALL {
+        let Some(app) = spawn_app(backend).await else {
+            continue;
+        };
+        let (_, running) = world(&app).await;
+        // A server whose read models follow the log only when told to.
+        let lagging = App::open(&app.db.url(), app.app.clock.clone())
+            .await
+            .expect("open");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let server =
+            serve(Arc::clone(&lagging), listener, ServerConfig { max_lag: 3 }).expect("serve");
+        let handle = server.handle();
+        tokio::spawn(server);
+        assert_eq!(get(&app, &base, "/readyz").await.0, 200, "{backend:?}");
+        assert_eq!(lag_metric(&get(&app, &base, "/metrics").await.1), Some(0));
+
+        let head = app.event_count().await;
+        for percent in [70, 72, 74, 76] {
+            progress(&app, &app.office, &running, percent, "推进中").await;
+        }
+        let lag = app.event_count().await - head;
+        assert_eq!(lag, 4);
+        let (status, body) = get(&app, &base, "/readyz").await;
+        assert_eq!(status, 503, "{backend:?}: {body}");
+        let body: Value = serde_json::from_str(&body).expect("JSON");
+        assert_eq!(body["detail"]["projectionLag"], lag, "{backend:?}");
+        assert_eq!(body["detail"]["maxLag"], 3);
+        assert_eq!(lag_metric(&get(&app, &base, "/metrics").await.1), Some(lag));
+
+        lagging.read.catch_up().await.expect("catch up");
+        assert_eq!(get(&app, &base, "/readyz").await.0, 200, "{backend:?}");
+        assert_eq!(lag_metric(&get(&app, &base, "/metrics").await.1), Some(0));
+        handle.stop(true).await;
+        app.stop().await;
+    }
+}
