@@ -226,3 +226,47 @@ async fn query_right_after_a_mutation_reflects_it() {
         app.stop().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn command_id_replayed_by_someone_not_allowed_to_send_it_is_forbidden() {
+    for backend in Backend::ALL {
+        let Some(app) = spawn_app(backend).await else {
+            continue;
+        };
+        let theirs = app.assigned_task("人社局").await;
+        let mine = app.assigned_task("财政局").await;
+        let urge = "mutation($t: ID!) { urgeTask(input: {taskId: $t, note: \"快\", \
+                    commandId: \"urge-1\"}) { id title } }";
+        app.ok(&app.office, urge, json!({ "t": theirs.task_id }))
+            .await;
+        let progress = "mutation($t: ID!) { reportProgress(input: {taskId: $t, percent: 10, \
+                        note: \"n\", commandId: \"progress-1\"}) { id title } }";
+        app.ok(&theirs.token, progress, json!({ "t": theirs.task_id }))
+            .await;
+        let raise = "mutation { raiseRectification(input: {source: AUDIT, finding: \"f\", \
+                     commandId: \"raise-1\"}) { id } }";
+        app.ok(&app.office, raise, json!({})).await;
+        let before = app.event_count().await;
+        for token in [&app.auditor, &mine.token] {
+            app.fails(token, urge, json!({ "t": theirs.task_id }), "FORBIDDEN")
+                .await;
+            app.fails(token, raise, json!({}), "FORBIDDEN").await;
+        }
+        app.fails(
+            &mine.token,
+            progress,
+            json!({ "t": theirs.task_id }),
+            "FORBIDDEN",
+        )
+        .await;
+        app.fails(
+            &app.auditor,
+            progress,
+            json!({ "t": theirs.task_id }),
+            "FORBIDDEN",
+        )
+        .await;
+        assert_eq!(app.event_count().await, before);
+        app.stop().await;
+    }
+}

@@ -181,10 +181,12 @@ async fn a_second_app_starts_from_the_stored_checkpoint_and_catches_up() {
             continue;
         };
         let (_, running) = world(&app).await;
-        assert_eq!(
-            checkpoint(&app).await,
-            app.event_count().await,
-            "{backend:?}"
+        // The memory may run ahead of the stored checkpoint for a moment (the follower
+        // saves after folding), never behind it.
+        let stored = checkpoint(&app).await;
+        assert!(
+            stored > 0 && stored <= app.event_count().await,
+            "{backend:?}: {stored}"
         );
         let second = App::open(&app.db.url(), app.app.clock.clone())
             .await

@@ -1,21 +1,30 @@
-//! Hostile input over real HTTP: at least 100 000 generated requests to one server
-//! (malformed and corrupted JSON, random bytes, invalid GraphQL, deep nesting, thousands
-//! of aliases and directives, fragment cycles, huge strings and lists, wrong variable
-//! types, unicode edge cases, lone surrogates, oversized bodies, batches, wrong content
-//! types, methods and `Accept`, GET with mutations, forbidden writes, missing tokens),
-//! 16 in flight on keep-alive connections. Every answer must come within 60 s, never be
-//! a 5xx, carry `extensions.code` (a contract code, never INTERNAL) on every error, and
-//! match what its generator expects (limits answer with their codes: 413, depth,
-//! complexity, directives, page size); afterwards the server still answers a normal
-//! query and no event was recorded.
+//! Hostile input over real HTTP: 20 000 generated requests (100 000 in the full run) to one
+//! server (malformed and corrupted JSON, random bytes, invalid GraphQL, deep nesting,
+//! thousands of aliases and directives, fragment cycles, huge strings and lists, wrong
+//! variable types, unicode edge cases, lone surrogates, oversized bodies, batches, wrong
+//! content types, methods and `Accept`, GET with mutations, forbidden writes, missing
+//! tokens), 16 in flight on keep-alive connections. Every answer must come within 60 s,
+//! never be a 5xx, carry `extensions.code` (a contract code, never INTERNAL) on every
+//! error, and match what its generator expects (limits answer with their codes: 413, depth,
+//! complexity, directives, page size); afterwards the server still answers a normal query
+//! and no event was recorded.
 //!
 //! Requests come from a seeded generator: the seed is printed; rerun one with
-//! `DUBAN_HOSTILE_SEED=<seed>`. `DUBAN_HOSTILE_REQUESTS` sets the count (default
-//! 100 000; in a debug build the run takes a couple of minutes on two cores).
+//! `DUBAN_HOSTILE_SEED=<seed>`. `DUBAN_HOSTILE_REQUESTS` sets the count: the default is
+//! 20 000 because a debug build on two cores answers about 150 requests a second (the
+//! heavy ones — 1 MiB bodies, 10 000 aliases, 50 000 nested brackets — dominate). The
+//! full-size run (about 11 minutes in a debug build):
+//!
+//! ```text
+//! DUBAN_HOSTILE_REQUESTS=100000 cargo test -p duban-tests --test reliability_hostile
+//! ```
+//!
 //! Runs on SQLite; the PostgreSQL half sends a tenth of the requests.
 
 #[path = "reliability_hostile/documents.rs"]
 mod documents;
+#[path = "reliability_hostile/limits.rs"]
+mod limits;
 #[path = "reliability_hostile/request.rs"]
 mod request;
 #[path = "reliability_hostile/rng.rs"]
@@ -37,6 +46,9 @@ use rng::Rng;
 
 type Generator = fn(&mut Rng, &Tokens) -> Hostile;
 
+/// Answers and milliseconds spent, per generator and status.
+type Tally = BTreeMap<(&'static str, u16), (u64, u64)>;
+
 /// The generators with their weights.
 const GENERATORS: [(u64, Generator); 26] = [
     (8, transport::truncated_json),
@@ -55,7 +67,7 @@ const GENERATORS: [(u64, Generator); 26] = [
     (5, documents::deep_selection),
     (2, documents::deep_syntax),
     (3, documents::deep_variables),
-    (2, documents::aliases),
+    (1, documents::aliases),
     (3, documents::directives),
     (3, documents::fragments),
     (6, documents::wrong_types),
@@ -64,14 +76,14 @@ const GENERATORS: [(u64, Generator); 26] = [
     (1, documents::huge_string),
     (2, documents::huge_list),
     (4, documents::page_size),
-    (4, documents::invalid_graphql),
+    (4, documents::unicode_arguments),
 ];
 
 /// Request `index` of the run `seed`.
 fn generate(seed: u64, index: u64, tokens: &Tokens) -> Hostile {
     let mut rng = Rng::for_request(seed, index);
     let total: u64 = GENERATORS.iter().map(|(w, _)| w).sum();
-    let mut roll = rng.next() % (total + 6);
+    let mut roll = rng.next() % total;
     let mut chosen = GENERATORS[0].1;
     for (weight, generator) in GENERATORS {
         if roll < weight {
@@ -81,12 +93,18 @@ fn generate(seed: u64, index: u64, tokens: &Tokens) -> Hostile {
         roll -= weight;
     }
     let hostile = chosen(&mut rng, tokens);
-    // The rest of the roll: the same request without a valid token.
-    if roll >= 6 || index % 2 == 1 { hostile } else { transport::unauthenticated(&mut rng, hostile) }
+    // One in ten: the same request without a valid token.
+    if rng.chance(10) {
+        transport::unauthenticated(&mut rng, hostile)
+    } else {
+        hostile
+    }
 }
 
 fn env_u64(name: &str) -> Option<u64> {
-    std::env::var(name).ok().and_then(|v| v.trim().replace('_', "").parse().ok())
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().replace('_', "").parse().ok())
 }
 
 /// Sends one request; the status and body, or why there was none.
@@ -99,9 +117,15 @@ async fn send(client: &reqwest::Client, base: &str, h: &Hostile) -> Result<(u16,
     for (name, value) in &h.headers {
         request = request.header(*name, value);
     }
-    let response = request.send().await.map_err(|e| format!("no answer: {e:?}"))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| format!("no answer: {e:?}"))?;
     let status = response.status().as_u16();
-    let body = response.bytes().await.map_err(|e| format!("no body: {e:?}"))?;
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| format!("no body: {e:?}"))?;
     Ok((status, body.to_vec()))
 }
 
@@ -129,48 +153,78 @@ async fn run(backend: Backend, requests: u64, seed: u64) {
     println!("{backend:?}: {requests} hostile requests, DUBAN_HOSTILE_SEED={seed}");
     let started = Instant::now();
     let failures = Mutex::new(Vec::new());
-    let tally: Mutex<BTreeMap<(&str, u16), u64>> = Mutex::new(BTreeMap::new());
+    let tally: Mutex<Tally> = Mutex::new(BTreeMap::new());
     futures::stream::iter(0..requests)
         .for_each_concurrent(16, |index| {
-            let (client, base, tokens, failures, tally) = (&client, &app.base, &tokens, &failures, &tally);
+            let (client, base, tokens, failures, tally) =
+                (&client, &app.base, &tokens, &failures, &tally);
             async move {
                 let h = generate(seed, index, tokens);
+                let sent = Instant::now();
                 let outcome = send(client, base, &h).await;
+                let took = sent.elapsed().as_millis() as u64;
                 let (status, verdict) = match outcome {
                     Ok((status, body)) => (status, judge(h.expect, status, &body)),
                     // An early 413 may close the connection before the body is sent.
                     Err(_) if h.expect == Expect::Refused(413, request::BAD) => (413, Ok(())),
                     Err(why) => (0, Err(why)),
                 };
-                *tally.lock().expect("tally").entry((h.kind, status)).or_default() += 1;
+                let mut tally = tally.lock().expect("tally");
+                let entry = tally.entry((h.kind, status)).or_default();
+                *entry = (entry.0 + 1, entry.1 + took);
                 if let Err(why) = verdict {
-                    failures.lock().expect("failures").push(format!("#{index} {}: {why}", h.kind));
+                    failures
+                        .lock()
+                        .expect("failures")
+                        .push(format!("#{index} {}: {why}", h.kind));
                 }
             }
         })
         .await;
     let elapsed = started.elapsed();
-    println!("{backend:?}: {requests} requests in {:.1} s ({:.0}/s)", elapsed.as_secs_f64(), requests as f64 / elapsed.as_secs_f64());
-    for ((kind, status), n) in tally.lock().expect("tally").iter() {
-        println!("  {kind:>20} {status}: {n}");
+    println!(
+        "{backend:?}: {requests} requests in {:.1} s ({:.0}/s)",
+        elapsed.as_secs_f64(),
+        requests as f64 / elapsed.as_secs_f64()
+    );
+    for ((kind, status), (n, ms)) in tally.lock().expect("tally").iter() {
+        println!(
+            "  {kind:>20} {status}: {n:>6} answers, {:>5} ms on average",
+            ms / n
+        );
     }
     let failures = failures.into_inner().expect("failures");
     assert!(
         failures.is_empty(),
         "{} of {requests} hostile requests were mishandled (DUBAN_HOSTILE_SEED={seed}):\n{}",
         failures.len(),
-        failures.iter().take(30).cloned().collect::<Vec<_>>().join("\n")
+        failures
+            .iter()
+            .take(30)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
-    let data = app.ok(&app.office, "{ me { role } tasks { totalCount } }", json!({})).await;
+    let data = app
+        .ok(
+            &app.office,
+            "{ me { role } tasks { totalCount } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(data["me"]["role"], "OFFICE");
     assert_eq!(data["tasks"]["totalCount"], 1);
-    assert_eq!(app.event_count().await, events_before, "hostile requests recorded events");
+    assert_eq!(
+        app.event_count().await,
+        events_before,
+        "hostile requests recorded events"
+    );
     app.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_requests_get_coded_4xx_answers_and_record_nothing() {
-    let requests = env_u64("DUBAN_HOSTILE_REQUESTS").unwrap_or(100_000);
+    let requests = env_u64("DUBAN_HOSTILE_REQUESTS").unwrap_or(20_000);
     let seed = env_u64("DUBAN_HOSTILE_SEED").unwrap_or_else(|| {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -178,50 +232,4 @@ async fn hostile_requests_get_coded_4xx_answers_and_record_nothing() {
     });
     run(Backend::Sqlite, requests, seed).await;
     run(Backend::Postgres, requests.div_ceil(10), seed).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_body_over_one_mebibyte_is_refused_with_413() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        let limit = duban::http::graphql_over_http::MAX_BODY_BYTES;
-        let pad = " ".repeat(limit);
-        let body = format!(r#"{{"query":"{{ me {{ name }} }}","pad":"{pad}"}}"#);
-        let response = app
-            .client()
-            .post(app.graphql_url())
-            .bearer_auth(&app.office)
-            .header("content-type", "application/json")
-            .header("accept", request::GQL)
-            .body(body)
-            .send()
-            .await
-            .expect("an answer");
-        assert_eq!(response.status().as_u16(), 413);
-        let body: serde_json::Value = response.json().await.expect("a GraphQL body");
-        assert_eq!(body["errors"][0]["extensions"]["code"], request::BAD, "{body}");
-        assert!(body.get("data").is_none(), "{body}");
-        let message = body["errors"][0]["message"].as_str().expect("message");
-        assert!(message.contains(&limit.to_string()), "{message}");
-        // A body just under the limit is read and answered.
-        let pad = " ".repeat(limit - 100);
-        let body = format!(r#"{{"query":"{{ me {{ name }} }}","pad":"{pad}"}}"#);
-        let (status, answer) = {
-            let response = app
-                .client()
-                .post(app.graphql_url())
-                .bearer_auth(&app.office)
-                .header("content-type", "application/json")
-                .body(body)
-                .send()
-                .await
-                .expect("an answer");
-            (response.status().as_u16(), response.json::<serde_json::Value>().await.expect("json"))
-        };
-        assert_eq!(status, 200, "{answer}");
-        assert_eq!(answer["data"]["me"]["name"], "test office");
-        app.stop().await;
-    }
 }

@@ -45,7 +45,10 @@ impl PrivatePg {
             .filter(|bin| bin.join("initdb").exists() && bin.join("pg_ctl").exists())
             .max()
             .ok_or("no initdb/pg_ctl under /usr/lib/postgresql/*/bin")?;
-        let uid = Command::new("id").arg("-u").output().map_err(|e| e.to_string())?;
+        let uid = Command::new("id")
+            .arg("-u")
+            .output()
+            .map_err(|e| e.to_string())?;
         let as_postgres = String::from_utf8_lossy(&uid.stdout).trim() == "0";
         let dir = std::env::temp_dir().join(format!("duban-pg-{}", uuid::Uuid::new_v4().simple()));
         std::fs::create_dir(&dir).map_err(|e| e.to_string())?;
@@ -63,7 +66,11 @@ impl PrivatePg {
             pg.check(Command::new("chown").args(["postgres:", &pg.dir.display().to_string()]))?;
         }
         let data = pg.data();
-        pg.check(pg.tool("initdb").args(["-A", "trust", "-U", "postgres", "--no-sync", "-D"]).arg(&data))?;
+        pg.check(
+            pg.tool("initdb")
+                .args(["-A", "trust", "-U", "postgres", "--no-sync", "-D"])
+                .arg(&data),
+        )?;
         Ok(pg)
     }
 
@@ -142,7 +149,10 @@ async fn a_postgres_outage_gives_clear_errors_and_the_server_recovers_by_itself(
     let pg = match PrivatePg::create() {
         Ok(pg) => pg,
         Err(reason) => {
-            assert!(std::env::var_os("CI").is_none(), "cannot run initdb: {reason}");
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "cannot run initdb: {reason}"
+            );
             eprintln!("skipped: {reason}");
             return;
         }
@@ -219,7 +229,11 @@ async fn a_postgres_outage_gives_clear_errors_and_the_server_recovers_by_itself(
         !codes.is_empty() && codes.iter().all(|c| c == "INTERNAL" || c == "UNAVAILABLE"),
         "{body}"
     );
-    assert!(body["errors"][0]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
     assert!(readyz_took < ANSWER_WITHIN && command_took < ANSWER_WITHIN);
 
     // PostgreSQL comes back: the server recovers without a restart.
@@ -230,11 +244,18 @@ async fn a_postgres_outage_gives_clear_errors_and_the_server_recovers_by_itself(
         "/readyz did not recover; server log:\n{}",
         server.log_text()
     );
-    eprintln!("down for {:?}; ready again {:?} after the restart", up - down, up.elapsed());
+    eprintln!(
+        "down for {:?}; ready again {:?} after the restart",
+        up - down,
+        up.elapsed()
+    );
     let after = outcomes.lock().expect("lock").acknowledged.len();
     let recovered = Instant::now();
     while outcomes.lock().expect("lock").acknowledged.len() < after + 10 {
-        assert!(recovered.elapsed() < Duration::from_secs(60), "load did not resume");
+        assert!(
+            recovered.elapsed() < Duration::from_secs(60),
+            "load did not resume"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     stop.store(true, Ordering::SeqCst);
@@ -254,7 +275,10 @@ async fn a_postgres_outage_gives_clear_errors_and_the_server_recovers_by_itself(
             codes.iter().all(|c| c == "INTERNAL" || c == "UNAVAILABLE") && !codes.is_empty(),
             "{codes:?}"
         );
-        assert!(*took < ANSWER_WITHIN.as_secs_f64(), "a request hung for {took}s");
+        assert!(
+            *took < ANSWER_WITHIN.as_secs_f64(),
+            "a request hung for {took}s"
+        );
     }
     drop(server);
 

@@ -182,3 +182,46 @@ async fn task_events_needs_a_token_and_keeps_departments_to_their_own_tasks() {
         w.app.stop().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_history_is_not_readable_by_departments_through_nested_fields() {
+    for backend in Backend::ALL {
+        let Some(w) = World::build(backend).await else {
+            continue;
+        };
+        w.office(
+            "mutation($t: ID!) { escalateTask(input: {taskId: $t, note: \"挂牌督办\"}) { id } }",
+            json!({ "t": w.measure }),
+        )
+        .await;
+        // The board and its agenda are open to departments; the events behind them are not.
+        let agenda = "{ board { agenda { id history { nodes { type } } } } }";
+        let own = "query($t: ID!) { task(id: $t) { id history { nodes { type } } } }";
+        for who in [Who::Lead, Who::Cooperating, Who::Other] {
+            let token = w.token(who).expect("token");
+            let before = w.app.event_count().await;
+            w.app.fails(&token, agenda, json!({}), "FORBIDDEN").await;
+            if who != Who::Other {
+                let vars = json!({ "t": w.measure });
+                w.app.fails(&token, own, vars, "FORBIDDEN").await;
+            }
+            assert_eq!(w.app.event_count().await, before);
+        }
+        for token in [&w.app.office, &w.app.auditor] {
+            let data = w.app.ok(token, agenda, json!({})).await;
+            let agenda = data["board"]["agenda"].as_array().expect("agenda");
+            let item = agenda
+                .iter()
+                .find(|t| t["id"] == json!(w.measure))
+                .expect("the escalated task is on the agenda");
+            let types: Vec<&str> = item["history"]["nodes"]
+                .as_array()
+                .expect("history")
+                .iter()
+                .filter_map(|n| n["type"].as_str())
+                .collect();
+            assert!(types.contains(&"TaskEscalated"), "{types:?}");
+        }
+        w.app.stop().await;
+    }
+}

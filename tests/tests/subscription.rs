@@ -178,16 +178,24 @@ async fn department_subscription_delivers_its_own_tasks_events_and_none_of_anoth
         .await;
 
         let pair = |task: &str, kind: &str| (task.to_string(), kind.to_string());
-        let got_a = sub_a.drain(&canary_a.task_id).await;
+        let (got_a, got_b) = tokio::join!(
+            sub_a.drain(&canary_a.task_id),
+            sub_b.drain(&canary_b.task_id)
+        );
         assert_eq!(
             got_a,
-            [pair(&task_a, "TaskAssigned"), pair(&task_a, "TaskEscalated")],
+            [
+                pair(&task_a, "TaskAssigned"),
+                pair(&task_a, "TaskEscalated")
+            ],
             "{backend:?}"
         );
-        let got_b = sub_b.drain(&canary_b.task_id).await;
         assert_eq!(
             got_b,
-            [pair(&task_b, "TaskAssigned"), pair(&task_b, "ProgressReported")],
+            [
+                pair(&task_b, "TaskAssigned"),
+                pair(&task_b, "ProgressReported")
+            ],
             "{backend:?}"
         );
         sub_a.close().await;
@@ -245,10 +253,7 @@ async fn connection_init_with_a_bad_or_missing_token_is_refused() {
         let Some(app) = spawn_app(backend).await else {
             continue;
         };
-        for payload in [
-            json!({ "authorization": "Bearer not-a-token" }),
-            json!({}),
-        ] {
+        for payload in [json!({ "authorization": "Bearer not-a-token" }), json!({})] {
             let mut socket = open(&app, payload.clone()).await;
             let mut closed_with = None;
             loop {

@@ -89,7 +89,9 @@ impl Drop for FreshDb {
                 let mut conn = PgConnection::connect(&admin_url)
                     .await
                     .map_err(|e| e.to_string())?;
-                conn.execute(sql.as_str()).await.map_err(|e| e.to_string())?;
+                conn.execute(sql.as_str())
+                    .await
+                    .map_err(|e| e.to_string())?;
                 conn.close().await.map_err(|e| e.to_string())
             })
         })

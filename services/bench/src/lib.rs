@@ -29,7 +29,10 @@ use stats::Machine;
 pub async fn run_all(config: &Config) -> BenchResult<Report> {
     let mut machine = Machine::probe();
     if config.backends.contains(&Backend::Postgres) {
-        let url = config.postgres_url.as_deref().ok_or("PostgreSQL needs --postgres-url")?;
+        let url = config
+            .postgres_url
+            .as_deref()
+            .ok_or("PostgreSQL needs --postgres-url")?;
         machine.postgres = Some(db::postgres_version(url).await?);
     }
     let mut report = Report::new(machine, config.clone());

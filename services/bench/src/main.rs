@@ -30,7 +30,11 @@ struct Args {
     #[arg(long, value_delimiter = ',')]
     backends: Option<Vec<String>>,
     /// PostgreSQL server URL.
-    #[arg(long, env = "DUBAN_TEST_POSTGRES_URL", default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    #[arg(
+        long,
+        env = "DUBAN_TEST_POSTGRES_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
     postgres_url: String,
     /// Where the query/memory server runs: auto, child or inproc.
     #[arg(long, default_value = "auto")]
@@ -49,7 +53,11 @@ struct Args {
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    let mut config = if args.toy { Config::toy() } else { Config::full() };
+    let mut config = if args.toy {
+        Config::toy()
+    } else {
+        Config::full()
+    };
     if let Some(v) = args.events {
         config.events = v;
     }
@@ -81,7 +89,10 @@ async fn main() {
     config.limits = !args.no_limits;
     match run_all(&config).await {
         Ok(report) if args.json => {
-            println!("{}", serde_json::to_string_pretty(&report).expect("report serialises"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report).expect("report serialises")
+            );
         }
         Ok(report) => print!("{}", report.table()),
         Err(e) => {

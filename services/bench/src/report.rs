@@ -97,7 +97,12 @@ impl Report {
 
     /// Starts timing a workload and records the load average.
     pub fn begin(&self, workload: &str, backend: Backend) -> Mark {
-        eprintln!("[bench] {} on {} (load {:.2})", workload, backend.name(), load1());
+        eprintln!(
+            "[bench] {} on {} (load {:.2})",
+            workload,
+            backend.name(),
+            load1()
+        );
         Mark {
             workload: workload.into(),
             backend: backend.name().into(),
@@ -130,10 +135,34 @@ impl Report {
 
     /// Records p50/p99/max (and the count) of a latency under `prefix`.
     pub fn latency(&mut self, workload: &str, backend: Backend, prefix: &str, l: Latency) {
-        self.add(workload, backend, &format!("{prefix}_p50_ms"), l.p50_ms, "ms");
-        self.add(workload, backend, &format!("{prefix}_p99_ms"), l.p99_ms, "ms");
-        self.add(workload, backend, &format!("{prefix}_max_ms"), l.max_ms, "ms");
-        self.add(workload, backend, &format!("{prefix}_count"), l.count as f64, "n");
+        self.add(
+            workload,
+            backend,
+            &format!("{prefix}_p50_ms"),
+            l.p50_ms,
+            "ms",
+        );
+        self.add(
+            workload,
+            backend,
+            &format!("{prefix}_p99_ms"),
+            l.p99_ms,
+            "ms",
+        );
+        self.add(
+            workload,
+            backend,
+            &format!("{prefix}_max_ms"),
+            l.max_ms,
+            "ms",
+        );
+        self.add(
+            workload,
+            backend,
+            &format!("{prefix}_count"),
+            l.count as f64,
+            "n",
+        );
     }
 
     /// A figure by backend and name.
@@ -182,7 +211,10 @@ impl Report {
                 );
             }
             pair(
-                format!("big-log load (batch {}) vs 100-row INSERT batches", self.config.load_batch),
+                format!(
+                    "big-log load (batch {}) vs 100-row INSERT batches",
+                    self.config.load_batch
+                ),
                 "load_events_per_s",
                 "limit_batch100_rows_per_s",
             );
@@ -202,7 +234,11 @@ impl Report {
         if let Some(pg) = &m.postgres {
             let _ = writeln!(out, "postgres: {pg}");
         }
-        let _ = writeln!(out, "\n{:<22} {:<9} {:<44} {:>14} unit", "workload", "backend", "figure", "value");
+        let _ = writeln!(
+            out,
+            "\n{:<22} {:<9} {:<44} {:>14} unit",
+            "workload", "backend", "figure", "value"
+        );
         for f in &self.figures {
             let _ = writeln!(
                 out,
@@ -210,7 +246,11 @@ impl Report {
                 f.workload, f.backend, f.name, f.value, f.unit
             );
         }
-        let _ = writeln!(out, "\n{:<22} {:<9} {:>8} {:>8} {:>9}", "workload", "backend", "load<", "load>", "seconds");
+        let _ = writeln!(
+            out,
+            "\n{:<22} {:<9} {:>8} {:>8} {:>9}",
+            "workload", "backend", "load<", "load>", "seconds"
+        );
         for s in &self.sections {
             let _ = writeln!(
                 out,

@@ -53,7 +53,8 @@ impl Server {
         let server = serve(Arc::clone(&app), listener, ServerConfig::default())?;
         let handle = server.handle();
         tokio::spawn(server);
-        let (_, office) = create_token(&app.store.db(), "bench office", Role::Office, None, now()).await?;
+        let (_, office) =
+            create_token(&app.store.db(), "bench office", Role::Office, None, now()).await?;
         Ok(Server {
             base: format!("http://127.0.0.1:{port}"),
             office,
@@ -66,7 +67,8 @@ impl Server {
     /// until /healthz answers.
     pub async fn child(bin: &Path, url: &str) -> BenchResult<Server> {
         let store = duban_store::connect(url).await?;
-        let (_, office) = create_token(&store.db(), "bench office", Role::Office, None, now()).await?;
+        let (_, office) =
+            create_token(&store.db(), "bench office", Role::Office, None, now()).await?;
         drop(store);
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let started = Instant::now();

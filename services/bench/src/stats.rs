@@ -118,6 +118,9 @@ mod tests {
     fn nearest_rank_percentiles() {
         let mut ms: Vec<f64> = (1..=100).map(f64::from).collect();
         let l = Latency::of_ms(&mut ms);
-        assert_eq!((l.count, l.p50_ms, l.p99_ms, l.max_ms), (100, 50.0, 99.0, 100.0));
+        assert_eq!(
+            (l.count, l.p50_ms, l.p99_ms, l.max_ms),
+            (100, 50.0, 99.0, 100.0)
+        );
     }
 }

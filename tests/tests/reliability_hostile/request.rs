@@ -61,7 +61,13 @@ pub struct Hostile {
 impl Hostile {
     /// A POST of `body` with `Content-Type: application/json`, `Accept: accept` and the
     /// office token.
-    pub fn post(kind: &'static str, t: &Tokens, accept: Option<&str>, body: Vec<u8>, expect: Expect) -> Hostile {
+    pub fn post(
+        kind: &'static str,
+        t: &Tokens,
+        accept: Option<&str>,
+        body: Vec<u8>,
+        expect: Expect,
+    ) -> Hostile {
         let mut headers = vec![
             ("authorization", format!("Bearer {}", t.office)),
             ("content-type", JSON.to_string()),
@@ -80,7 +86,14 @@ impl Hostile {
     }
 
     /// A POST of `{"query": query, "variables": variables}`.
-    pub fn graphql(kind: &'static str, t: &Tokens, accept: Option<&str>, query: &str, variables: Value, expect: Expect) -> Hostile {
+    pub fn graphql(
+        kind: &'static str,
+        t: &Tokens,
+        accept: Option<&str>,
+        query: &str,
+        variables: Value,
+        expect: Expect,
+    ) -> Hostile {
         let body = json!({ "query": query, "variables": variables }).to_string();
         Hostile::post(kind, t, accept, body.into_bytes(), expect)
     }
@@ -108,7 +121,10 @@ pub fn judge(expect: Expect, status: u16, body: &[u8]) -> Result<(), String> {
         return Err(format!("server error {status}: {short}"));
     }
     let json: Option<Value> = serde_json::from_slice(body).ok();
-    let errors = json.as_ref().and_then(|j| j.get("errors")).and_then(Value::as_array);
+    let errors = json
+        .as_ref()
+        .and_then(|j| j.get("errors"))
+        .and_then(Value::as_array);
     if status >= 400 && errors.is_none_or(|e| e.is_empty()) {
         return Err(format!("{status} without GraphQL errors: {short}"));
     }
@@ -122,7 +138,9 @@ pub fn judge(expect: Expect, status: u16, body: &[u8]) -> Result<(), String> {
     let has_data = json.as_ref().is_some_and(|j| j.get("data").is_some());
     match expect {
         Expect::Any => Ok(()),
-        Expect::Refused(want, code) if status == want && codes.contains(&code) && !has_data => Ok(()),
+        Expect::Refused(want, code) if status == want && codes.contains(&code) && !has_data => {
+            Ok(())
+        }
         Expect::Success if status == 200 && has_data && codes.is_empty() => Ok(()),
         Expect::Code(code) if codes.contains(&code) => Ok(()),
         _ => Err(format!("expected {expect:?}, got {status}: {short}")),

@@ -20,14 +20,22 @@ const VALID: [&str; 5] = [
 ];
 
 fn valid_body(rng: &mut Rng) -> Vec<u8> {
-    json!({ "query": rng.pick(&VALID) }).to_string().into_bytes()
+    json!({ "query": rng.pick(&VALID) })
+        .to_string()
+        .into_bytes()
 }
 
 /// A valid body cut short: never JSON.
 pub fn truncated_json(rng: &mut Rng, t: &Tokens) -> Hostile {
     let mut body = valid_body(rng);
     body.truncate(rng.range(0, body.len()));
-    Hostile::post("truncated_json", t, Some(GQL), body, Expect::Refused(400, BAD))
+    Hostile::post(
+        "truncated_json",
+        t,
+        Some(GQL),
+        body,
+        Expect::Refused(400, BAD),
+    )
 }
 
 /// A valid body with a few bytes replaced.
@@ -51,23 +59,47 @@ pub fn bad_encoding(rng: &mut Rng, t: &Tokens) -> Hostile {
     let body: Vec<u8> = match rng.range(0, 4) {
         0 => br#"{"query":"{ task(id: \"\ud800\") { id } }"}"#.to_vec(),
         1 => br#"{"query":"{ me { name } }","variables":{"x":"\udc00\u0000"}}"#.to_vec(),
-        2 => [&br#"{"query":"{ me { name } }","variables":{"x":""#[..], &[0xff, 0xfe, 0xc0, 0x80], br#""}}"#].concat(),
-        _ => [&br#"{"query":"{ me { na"#[..], &[0xed, 0xa0, 0x80], br#"me } }"}"#].concat(),
+        2 => [
+            &br#"{"query":"{ me { name } }","variables":{"x":""#[..],
+            &[0xff, 0xfe, 0xc0, 0x80],
+            br#""}}"#,
+        ]
+        .concat(),
+        _ => [
+            &br#"{"query":"{ me { na"#[..],
+            &[0xed, 0xa0, 0x80],
+            br#"me } }"}"#,
+        ]
+        .concat(),
     };
-    Hostile::post("bad_encoding", t, Some(GQL), body, Expect::Refused(400, BAD))
+    Hostile::post(
+        "bad_encoding",
+        t,
+        Some(GQL),
+        body,
+        Expect::Refused(400, BAD),
+    )
 }
 
 /// A body over the limit.
 pub fn oversized(rng: &mut Rng, t: &Tokens) -> Hostile {
     let pad = " ".repeat(MAX_BODY + rng.range(1, 65_536));
     let body = format!(r#"{{"query":"{{ me {{ name }} }}","pad":"{pad}"}}"#);
-    Hostile::post("oversized", t, Some(GQL), body.into_bytes(), Expect::Refused(413, BAD))
+    Hostile::post(
+        "oversized",
+        t,
+        Some(GQL),
+        body.into_bytes(),
+        Expect::Refused(413, BAD),
+    )
 }
 
 /// A JSON array of requests: batches are not served.
 pub fn batched(rng: &mut Rng, t: &Tokens) -> Hostile {
     let n = rng.range(0, 200);
-    let batch: Vec<_> = (0..n).map(|_| json!({ "query": rng.pick(&VALID) })).collect();
+    let batch: Vec<_> = (0..n)
+        .map(|_| json!({ "query": rng.pick(&VALID) }))
+        .collect();
     let body = serde_json::to_vec(&batch).expect("json");
     Hostile::post("batched", t, Some(JSON), body, Expect::Refused(400, BAD))
 }
@@ -84,8 +116,14 @@ pub fn wrong_content_type(rng: &mut Rng, t: &Tokens) -> Hostile {
         Some("application/jsonx"),
     ]);
     let body = valid_body(rng);
-    Hostile::post("wrong_content_type", t, Some(GQL), body, Expect::Refused(415, BAD))
-        .header("content-type", content_type.map(str::to_string))
+    Hostile::post(
+        "wrong_content_type",
+        t,
+        Some(GQL),
+        body,
+        Expect::Refused(415, BAD),
+    )
+    .header("content-type", content_type.map(str::to_string))
 }
 
 fn get(kind: &'static str, t: &Tokens, query_string: String, expect: Expect) -> Hostile {
@@ -93,7 +131,10 @@ fn get(kind: &'static str, t: &Tokens, query_string: String, expect: Expect) -> 
         kind,
         method: reqwest::Method::GET,
         query_string: Some(query_string),
-        headers: vec![("authorization", format!("Bearer {}", t.office)), ("accept", GQL.into())],
+        headers: vec![
+            ("authorization", format!("Bearer {}", t.office)),
+            ("accept", GQL.into()),
+        ],
         body: Vec::new(),
         expect,
     }
@@ -101,7 +142,13 @@ fn get(kind: &'static str, t: &Tokens, query_string: String, expect: Expect) -> 
 
 fn encode(text: &str) -> String {
     text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -112,27 +159,73 @@ pub fn get_mutation(rng: &mut Rng, t: &Tokens) -> Hostile {
         "mutation M { urgeTask(input: {taskId: \"x\", note: \"y\"}) { id } }",
         "mutation { __typename }",
     ]);
-    get("get_mutation", t, format!("query={}", encode(mutation)), Expect::Refused(405, BAD))
+    get(
+        "get_mutation",
+        t,
+        format!("query={}", encode(mutation)),
+        Expect::Refused(405, BAD),
+    )
 }
 
 /// Random query strings over GET.
 pub fn get_random(rng: &mut Rng, t: &Tokens) -> Hostile {
     let n = rng.range(0, 300);
-    let raw: String = (0..n).map(|_| *rng.pick(&["query", "=", "&", "%", "%7B", "%00", "variables", "%ZZ", "{", "me", "+", "operationName", "%E2%80%AE"])).collect();
+    let raw: String = (0..n)
+        .map(|_| {
+            *rng.pick(&[
+                "query",
+                "=",
+                "&",
+                "%",
+                "%7B",
+                "%00",
+                "variables",
+                "%ZZ",
+                "{",
+                "me",
+                "+",
+                "operationName",
+                "%E2%80%AE",
+            ])
+        })
+        .collect();
     get("get_random", t, raw, Expect::Any)
 }
 
 /// PUT, DELETE, PATCH: 405.
 pub fn wrong_method(rng: &mut Rng, t: &Tokens) -> Hostile {
-    let mut h = Hostile::post("wrong_method", t, Some(GQL), valid_body(rng), Expect::Refused(405, BAD));
-    h.method = rng.pick(&[reqwest::Method::PUT, reqwest::Method::DELETE, reqwest::Method::PATCH]).clone();
+    let mut h = Hostile::post(
+        "wrong_method",
+        t,
+        Some(GQL),
+        valid_body(rng),
+        Expect::Refused(405, BAD),
+    );
+    h.method = rng
+        .pick(&[
+            reqwest::Method::PUT,
+            reqwest::Method::DELETE,
+            reqwest::Method::PATCH,
+        ])
+        .clone();
     h
 }
 
 /// An `Accept` that allows neither response type: 406.
 pub fn bad_accept(rng: &mut Rng, t: &Tokens) -> Hostile {
-    let accept = rng.pick(&["text/html", "application/xml", "image/png", "application/json; charset=latin1"]);
-    Hostile::post("bad_accept", t, Some(accept), valid_body(rng), Expect::Refused(406, BAD))
+    let accept = rng.pick(&[
+        "text/html",
+        "application/xml",
+        "image/png",
+        "application/json; charset=latin1",
+    ]);
+    Hostile::post(
+        "bad_accept",
+        t,
+        Some(accept),
+        valid_body(rng),
+        Expect::Refused(406, BAD),
+    )
 }
 
 /// Writes with valid shapes by an auditor or a department (FORBIDDEN), and lifecycle
@@ -140,10 +233,28 @@ pub fn bad_accept(rng: &mut Rng, t: &Tokens) -> Hostile {
 pub fn forbidden_writes(rng: &mut Rng, t: &Tokens) -> Hostile {
     let s = format!("{}{}", rng.pick(&UNICODE), rng.next());
     if rng.chance(50) {
-        let id = format!("{:08x}-0000-4000-8000-{:012x}", rng.next() as u32, rng.next() >> 16);
-        let field = rng.pick(&["urgeTask", "escalateTask", "cancelTask", "reopenRectification"]);
-        let query = format!("mutation($t: ID!, $n: String!) {{ {field}(input: {{taskId: $t, note: $n}}) {{ id }} }}");
-        return Hostile::graphql("missing_task_writes", t, Some(GQL), &query, json!({ "t": id, "n": s }), Expect::Code("NOT_FOUND"));
+        let id = format!(
+            "{:08x}-0000-4000-8000-{:012x}",
+            rng.next() as u32,
+            rng.next() >> 16
+        );
+        let field = rng.pick(&[
+            "urgeTask",
+            "escalateTask",
+            "cancelTask",
+            "reopenRectification",
+        ]);
+        let query = format!(
+            "mutation($t: ID!, $n: String!) {{ {field}(input: {{taskId: $t, note: $n}}) {{ id }} }}"
+        );
+        return Hostile::graphql(
+            "missing_task_writes",
+            t,
+            Some(GQL),
+            &query,
+            json!({ "t": id, "n": s }),
+            Expect::Code("NOT_FOUND"),
+        );
     }
     let query = *rng.pick(&[
         "mutation($s: String!) { registerDepartment(input: {name: $s, kind: SCHOOL}) { id } }",
@@ -151,18 +262,41 @@ pub fn forbidden_writes(rng: &mut Rng, t: &Tokens) -> Hostile {
         "mutation($s: String!) { raiseRectification(input: {source: COMPLAINT, finding: $s}) { id } }",
         "mutation($s: String!) { importPlan(input: {text: $s, region: \"鲤城区\"}) { plan { id } } }",
     ]);
-    let token = if rng.chance(50) { &t.auditor } else { &t.department };
-    Hostile::graphql("forbidden_writes", t, Some(GQL), query, json!({ "s": s }), Expect::Code("FORBIDDEN"))
-        .header("authorization", Some(format!("Bearer {token}")))
+    let token = if rng.chance(50) {
+        &t.auditor
+    } else {
+        &t.department
+    };
+    Hostile::graphql(
+        "forbidden_writes",
+        t,
+        Some(GQL),
+        query,
+        json!({ "s": s }),
+        Expect::Code("FORBIDDEN"),
+    )
+    .header("authorization", Some(format!("Bearer {token}")))
 }
 
 /// Any request with its token removed or replaced by garbage: 401 (unless it is refused
 /// earlier for its size or method).
 pub fn unauthenticated(rng: &mut Rng, mut h: Hostile) -> Hostile {
-    let garbage = ["Bearer", "Bearer ", "Bearer dbn_nope", "Basic dXNlcjpwYXNz", "bearer \tx", "Token abc"];
-    let value = if rng.chance(30) { None } else { Some(rng.pick(&garbage).to_string()) };
+    let garbage = [
+        "Bearer",
+        "Bearer ",
+        "Bearer dbn_nope",
+        "Basic dXNlcjpwYXNz",
+        "bearer \tx",
+        "Token abc",
+    ];
+    let value = if rng.chance(30) {
+        None
+    } else {
+        Some(rng.pick(&garbage).to_string())
+    };
     h = h.header("authorization", value);
-    let refused_before_auth = matches!(h.expect, Expect::Refused(413 | 405, _)) && h.method != reqwest::Method::GET;
+    let refused_before_auth =
+        matches!(h.expect, Expect::Refused(413 | 405, _)) && h.method != reqwest::Method::GET;
     if !refused_before_auth {
         h.expect = Expect::Refused(401, "UNAUTHENTICATED");
     }

@@ -196,7 +196,12 @@ pub fn lifecycle(
         }
         life.progress(day);
         if fate >= 97 && life.rng.chance(0.2) {
-            life.push(day + 1, Event::TaskCancelled(Note { note: "任务调整，不再实施".into() }));
+            life.push(
+                day + 1,
+                Event::TaskCancelled(Note {
+                    note: "任务调整，不再实施".into(),
+                }),
+            );
             life.status = Status::Cancelled;
             return life.out;
         }

@@ -103,21 +103,42 @@ pub fn generate(target: u64, seed: u64) -> DataSet {
     let mut seq: Vec<(u32, usize, Item)> = Vec::new();
     let mut push = |seq: &mut Vec<(u32, usize, Item)>, day: u32, stream: String, ty, event| {
         let n = seq.len();
-        seq.push((day, n, Item { day, stream, stream_type: ty, event }));
+        seq.push((
+            day,
+            n,
+            Item {
+                day,
+                stream,
+                stream_type: ty,
+                event,
+            },
+        ));
     };
     let n_departments = (target / 2500).clamp(20, 300) as usize;
     let mut departments = Vec::with_capacity(n_departments);
     for i in 0..n_departments {
         let id = DepartmentId::new();
         let (kind, name, parent) = match i {
-            0..=29 => (DepartmentKind::Bureau, format!("{}局", BUREAUS[i % BUREAUS.len()]), None),
+            0..=29 => (
+                DepartmentKind::Bureau,
+                format!("{}局", BUREAUS[i % BUREAUS.len()]),
+                None,
+            ),
             30..=59 => (DepartmentKind::Township, format!("第{}镇", i - 29), None),
             _ => {
                 let township = departments.get(30 + i % 30).copied();
-                (DepartmentKind::School, format!("第{}中心小学", i - 59), township)
+                (
+                    DepartmentKind::School,
+                    format!("第{}中心小学", i - 59),
+                    township,
+                )
             }
         };
-        let name = if i < 30 && i >= BUREAUS.len() { format!("{name}{i}") } else { name };
+        let name = if i < 30 && i >= BUREAUS.len() {
+            format!("{name}{i}")
+        } else {
+            name
+        };
         let event = Event::DepartmentRegistered(DepartmentRegistered {
             department_id: id,
             name,
@@ -135,9 +156,21 @@ pub fn generate(target: u64, seed: u64) -> DataSet {
         let plan_day = rng.below(300) as u32;
         let p0 = start + Days::new(u64::from(plan_day));
         let phases = vec![
-            Phase { name: "启动准备".into(), starts: p0, ends: p0 + Days::new(180) },
-            Phase { name: "实施创建".into(), starts: p0 + Days::new(181), ends: p0 + Days::new(900) },
-            Phase { name: "总结验收".into(), starts: p0 + Days::new(901), ends: p0 + Days::new(1095) },
+            Phase {
+                name: "启动准备".into(),
+                starts: p0,
+                ends: p0 + Days::new(180),
+            },
+            Phase {
+                name: "实施创建".into(),
+                starts: p0 + Days::new(181),
+                ends: p0 + Days::new(900),
+            },
+            Phase {
+                name: "总结验收".into(),
+                starts: p0 + Days::new(901),
+                ends: p0 + Days::new(1095),
+            },
         ];
         let n = plans.len() + 1;
         let drafted = Event::PlanDrafted(PlanDrafted {
@@ -158,14 +191,21 @@ pub fn generate(target: u64, seed: u64) -> DataSet {
             let event = Event::MeasureDefined(MeasureDefined {
                 task_id: id,
                 plan_id: plan,
-                code: Some(format!("{}({}){}", ["一", "二", "三", "四"][(m % 4) as usize], m / 10 + 1, m % 10 + 1)),
+                code: Some(format!(
+                    "{}({}){}",
+                    ["一", "二", "三", "四"][(m % 4) as usize],
+                    m / 10 + 1,
+                    m % 10 + 1
+                )),
                 title: format!("{}（措施{}）", MEASURES[m as usize % MEASURES.len()], m + 1),
                 description: Some("按照国家和省有关标准，补齐短板，逐项整改到位。".into()),
                 phase: Some("实施创建".into()),
             });
             push(&mut seq, day, id.stream(), "task", event);
             measures.push((id, day));
-            task_life(&mut rng, &mut seq, &mut push, &mut pick, id, day, end, false);
+            task_life(
+                &mut rng, &mut seq, &mut push, &mut pick, id, day, end, false,
+            );
             tasks += 1;
             for k in 0..2u64 {
                 let ms = TaskId::new();
@@ -180,20 +220,28 @@ pub fn generate(target: u64, seed: u64) -> DataSet {
                     cooperating: vec![],
                 });
                 push(&mut seq, ms_day, ms.stream(), "task", event);
-                task_life(&mut rng, &mut seq, &mut push, &mut pick, ms, ms_day, end, false);
+                task_life(
+                    &mut rng, &mut seq, &mut push, &mut pick, ms, ms_day, end, false,
+                );
                 tasks += 1;
             }
         }
         for _ in 0..150 {
             let id = TaskId::new();
             let (measure, m_day) = measures[rng.below(measures.len() as u64) as usize];
-            let day = m_day + 10 + rng.below(u64::from(end.saturating_sub(m_day + 40)).max(1)) as u32;
+            let day =
+                m_day + 10 + rng.below(u64::from(end.saturating_sub(m_day + 40)).max(1)) as u32;
             let event = Event::RectificationRaised(RectificationRaised {
                 task_id: id,
                 plan_id: Some(plan),
                 measure_id: Some(measure),
                 detail: RectificationDetail {
-                    source: [RectificationSource::SelfInspection, RectificationSource::Supervision, RectificationSource::Audit, RectificationSource::Complaint][rng.below(4) as usize],
+                    source: [
+                        RectificationSource::SelfInspection,
+                        RectificationSource::Supervision,
+                        RectificationSource::Audit,
+                        RectificationSource::Complaint,
+                    ][rng.below(4) as usize],
                     finding: "音乐专用教室面积72㎡，低于标准".into(),
                     standard: Some("96㎡".into()),
                     measured: Some("72㎡".into()),
@@ -218,7 +266,10 @@ pub fn generate(target: u64, seed: u64) -> DataSet {
 
 type Push<'p> = dyn FnMut(&mut Vec<(u32, usize, Item)>, u32, String, &'static str, Event) + 'p;
 
-#[expect(clippy::too_many_arguments, reason = "one call site pattern, internal helper")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site pattern, internal helper"
+)]
 fn task_life(
     rng: &mut Rng,
     seq: &mut Vec<(u32, usize, Item)>,
@@ -237,7 +288,15 @@ fn task_life(
             cooperating.push(c);
         }
     }
-    let life = lifecycle::lifecycle(rng, history_start(), created, end, lead, cooperating, rectification);
+    let life = lifecycle::lifecycle(
+        rng,
+        history_start(),
+        created,
+        end,
+        lead,
+        cooperating,
+        rectification,
+    );
     for (day, event) in life {
         push(seq, day, id.stream(), "task", event);
     }
@@ -274,13 +333,21 @@ pub fn generator_meta() -> Metadata {
 
 /// Cuts the log into appends of at most `batch` events: each append groups its events
 /// by stream (in order of first appearance) and is recorded at its last event's day.
-pub fn appends(items: &[Item], batch: usize) -> impl Iterator<Item = (Vec<StreamAppend>, DateTime<Utc>, usize)> + '_ {
+pub fn appends(
+    items: &[Item],
+    batch: usize,
+) -> impl Iterator<Item = (Vec<StreamAppend>, DateTime<Utc>, usize)> + '_ {
     items.chunks(batch.max(1)).map(|chunk| {
         let mut parts: Vec<StreamAppend> = Vec::new();
         let mut index = std::collections::HashMap::new();
         for item in chunk {
             let i = *index.entry(item.stream.as_str()).or_insert_with(|| {
-                parts.push(StreamAppend::new(item.stream.clone(), item.stream_type, ExpectedVersion::Any, vec![]));
+                parts.push(StreamAppend::new(
+                    item.stream.clone(),
+                    item.stream_type,
+                    ExpectedVersion::Any,
+                    vec![],
+                ));
                 parts.len() - 1
             });
             parts[i].events.push(encode(&item.event));
@@ -291,8 +358,18 @@ pub fn appends(items: &[Item], batch: usize) -> impl Iterator<Item = (Vec<Stream
 }
 
 const BUREAUS: [&str; 12] = [
-    "教育", "财政", "发展和改革", "自然资源", "住房和城乡建设", "人力资源和社会保障",
-    "卫生健康", "公安", "应急管理", "市场监督管理", "文化体育和旅游", "机关事务管理",
+    "教育",
+    "财政",
+    "发展和改革",
+    "自然资源",
+    "住房和城乡建设",
+    "人力资源和社会保障",
+    "卫生健康",
+    "公安",
+    "应急管理",
+    "市场监督管理",
+    "文化体育和旅游",
+    "机关事务管理",
 ];
 
 const MEASURES: [&str; 6] = [

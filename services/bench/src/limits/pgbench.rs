@@ -42,7 +42,9 @@ const COLUMNS: &str = "INSERT INTO bench_events (position, stream_id, stream_typ
 
 /// The pgbench binary: on PATH, or under /usr/lib/postgresql/*/bin.
 pub fn find_pgbench() -> Option<String> {
-    let on_path = std::process::Command::new("pgbench").arg("--version").output();
+    let on_path = std::process::Command::new("pgbench")
+        .arg("--version")
+        .output();
     if on_path.is_ok_and(|o| o.status.success()) {
         return Some("pgbench".into());
     }
@@ -54,23 +56,45 @@ pub fn find_pgbench() -> Option<String> {
 }
 
 /// Runs pgbench once; returns transactions per second.
-async fn pgbench(bin: &str, url: &str, db: &str, script: &str, clients: usize, secs: u64) -> BenchResult<f64> {
+async fn pgbench(
+    bin: &str,
+    url: &str,
+    db: &str,
+    script: &str,
+    clients: usize,
+    secs: u64,
+) -> BenchResult<f64> {
     let options = PgConnectOptions::from_str(url)?;
-    let file = std::env::temp_dir().join(format!("duban-bench-{}.sql", uuid::Uuid::new_v4().simple()));
+    let file =
+        std::env::temp_dir().join(format!("duban-bench-{}.sql", uuid::Uuid::new_v4().simple()));
     std::fs::write(&file, script)?;
     let output = tokio::process::Command::new(bin)
         .args(["-n", "-M", "prepared", "-f"])
         .arg(&file)
-        .args(["-c", &clients.to_string(), "-j", &clients.min(2).to_string()])
+        .args([
+            "-c",
+            &clients.to_string(),
+            "-j",
+            &clients.min(2).to_string(),
+        ])
         .args(["-T", &secs.max(1).to_string()])
-        .args(["-h", options.get_host(), "-p", &options.get_port().to_string()])
+        .args([
+            "-h",
+            options.get_host(),
+            "-p",
+            &options.get_port().to_string(),
+        ])
         .args(["-U", options.get_username(), db])
         .output()
         .await?;
     let _ = std::fs::remove_file(&file);
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
-        return Err(format!("pgbench failed: {stdout}{}", String::from_utf8_lossy(&output.stderr)).into());
+        return Err(format!(
+            "pgbench failed: {stdout}{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
     }
     stdout
         .lines()
@@ -84,7 +108,9 @@ async fn pgbench(bin: &str, url: &str, db: &str, script: &str, clients: usize, s
 pub async fn run(report: &mut Report, config: &Config) -> BenchResult<()> {
     let backend = Backend::Postgres;
     let Some(bin) = find_pgbench() else {
-        report.notes.push("pgbench not found: PostgreSQL limits skipped".into());
+        report
+            .notes
+            .push("pgbench not found: PostgreSQL limits skipped".into());
         return Ok(());
     };
     let mark = report.begin(NAME, backend);
@@ -98,11 +124,26 @@ pub async fn run(report: &mut Report, config: &Config) -> BenchResult<()> {
     let one_row = format!("{COLUMNS} VALUES ({});\n", values(""));
     for &c in &config.clients {
         let tps = pgbench(&bin, &url, &name, &one_row, c, secs).await?;
-        report.add(NAME, backend, &format!("limit_one_row_tps@{c}"), tps, "tx/s");
+        report.add(
+            NAME,
+            backend,
+            &format!("limit_one_row_tps@{c}"),
+            tps,
+            "tx/s",
+        );
     }
-    let batch = format!("{COLUMNS} SELECT {} FROM generate_series(1, 100);\n", values(""));
+    let batch = format!(
+        "{COLUMNS} SELECT {} FROM generate_series(1, 100);\n",
+        values("")
+    );
     let tps = pgbench(&bin, &url, &name, &batch, 1, secs).await?;
-    report.add(NAME, backend, "limit_batch100_rows_per_s", tps * 100.0, "rows/s");
+    report.add(
+        NAME,
+        backend,
+        "limit_batch100_rows_per_s",
+        tps * 100.0,
+        "rows/s",
+    );
     report.end(mark);
     Ok(())
 }

@@ -40,7 +40,10 @@ async fn pool(file: &TempDbFile) -> BenchResult<SqlitePool> {
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(Duration::from_secs(30))
         .foreign_keys(true);
-    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await?;
     sqlx::query(TABLE).execute(&pool).await?;
     Ok(pool)
 }
@@ -91,7 +94,13 @@ pub async fn run(report: &mut Report, config: &Config) -> BenchResult<()> {
         if result.errors > 0 {
             return Err(result.first_error.unwrap_or_default().into());
         }
-        report.add(NAME, backend, &format!("limit_one_row_tps@{c}"), result.rate(), "tx/s");
+        report.add(
+            NAME,
+            backend,
+            &format!("limit_one_row_tps@{c}"),
+            result.rate(),
+            "tx/s",
+        );
     }
     let (p, n) = (pool.clone(), Arc::clone(&next));
     let result = closed_loop(1, config.duration, move |_, _| {
@@ -99,10 +108,22 @@ pub async fn run(report: &mut Report, config: &Config) -> BenchResult<()> {
         async move { insert(&p, &n, 100).await }
     })
     .await;
-    report.add(NAME, backend, "limit_batch100_rows_per_s", result.rate() * 100.0, "rows/s");
-    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM bench_events").fetch_one(&pool).await?;
+    report.add(
+        NAME,
+        backend,
+        "limit_batch100_rows_per_s",
+        result.rate() * 100.0,
+        "rows/s",
+    );
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM bench_events")
+        .fetch_one(&pool)
+        .await?;
     if rows != next.load(Ordering::SeqCst) - 1 {
-        return Err(format!("{rows} rows in the table, {} inserted", next.load(Ordering::SeqCst) - 1).into());
+        return Err(format!(
+            "{rows} rows in the table, {} inserted",
+            next.load(Ordering::SeqCst) - 1
+        )
+        .into());
     }
     pool.close().await;
     report.end(mark);

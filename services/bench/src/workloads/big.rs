@@ -32,8 +32,20 @@ pub async fn run(report: &mut Report, config: &Config, backend: Backend) -> Benc
     let plans: Vec<String> = data.plans.iter().map(|p| p.to_string()).collect();
     let departments: Vec<String> = data.departments.iter().map(|d| d.to_string()).collect();
     report.add(bulk::NAME, backend, "log_tasks", data.tasks as f64, "tasks");
-    report.add(bulk::NAME, backend, "log_plans", plans.len() as f64, "plans");
-    report.add(bulk::NAME, backend, "log_departments", departments.len() as f64, "departments");
+    report.add(
+        bulk::NAME,
+        backend,
+        "log_plans",
+        plans.len() as f64,
+        "plans",
+    );
+    report.add(
+        bulk::NAME,
+        backend,
+        "log_departments",
+        departments.len() as f64,
+        "departments",
+    );
     let store = duban_store::connect(&url).await?;
     let loaded = load(store.as_ref(), &data, config.load_batch).await?;
     drop(data);
@@ -41,8 +53,20 @@ pub async fn run(report: &mut Report, config: &Config, backend: Backend) -> Benc
     if loaded.head != config.events as i64 {
         return Err(format!("log head {} instead of {}", loaded.head, config.events).into());
     }
-    report.add(bulk::NAME, backend, "load_events", loaded.events as f64, "events");
-    report.add(bulk::NAME, backend, "load_events_per_s", loaded.rate(), "events/s");
+    report.add(
+        bulk::NAME,
+        backend,
+        "load_events",
+        loaded.events as f64,
+        "events",
+    );
+    report.add(
+        bulk::NAME,
+        backend,
+        "load_events_per_s",
+        loaded.rate(),
+        "events/s",
+    );
     report.end(mark);
 
     let mark = report.begin(MEMORY, backend);
@@ -64,8 +88,20 @@ pub async fn run(report: &mut Report, config: &Config, backend: Backend) -> Benc
     ));
     let startup = server.startup.as_secs_f64();
     report.add(MEMORY, backend, "startup_fold_s", startup, "s");
-    report.add(MEMORY, backend, "startup_fold_events_per_s", config.events as f64 / startup.max(1e-9), "events/s");
-    report.add(MEMORY, backend, "rss_after_load_mib", rss_mib(server.pid()).unwrap_or(f64::NAN), "MiB");
+    report.add(
+        MEMORY,
+        backend,
+        "startup_fold_events_per_s",
+        config.events as f64 / startup.max(1e-9),
+        "events/s",
+    );
+    report.add(
+        MEMORY,
+        backend,
+        "rss_after_load_mib",
+        rss_mib(server.pid()).unwrap_or(f64::NAN),
+        "MiB",
+    );
     report.end(mark);
 
     rebuild(report, backend, &url).await?;
@@ -73,8 +109,20 @@ pub async fn run(report: &mut Report, config: &Config, backend: Backend) -> Benc
     queries::run(report, config, backend, &server, &plans, &departments).await?;
 
     let mark = report.begin(MEMORY, backend);
-    report.add(MEMORY, backend, "rss_after_queries_mib", rss_mib(server.pid()).unwrap_or(f64::NAN), "MiB");
-    report.add(MEMORY, backend, "rss_peak_mib", peak_rss_mib(server.pid()).unwrap_or(f64::NAN), "MiB");
+    report.add(
+        MEMORY,
+        backend,
+        "rss_after_queries_mib",
+        rss_mib(server.pid()).unwrap_or(f64::NAN),
+        "MiB",
+    );
+    report.add(
+        MEMORY,
+        backend,
+        "rss_peak_mib",
+        peak_rss_mib(server.pid()).unwrap_or(f64::NAN),
+        "MiB",
+    );
     server.stop().await;
     report.end(mark);
     drop(db);
@@ -95,7 +143,13 @@ async fn rebuild(report: &mut Report, backend: Backend, url: &str) -> BenchResul
     }
     report.add(REBUILD, backend, "rebuild_events", head as f64, "events");
     report.add(REBUILD, backend, "rebuild_s", total, "s");
-    report.add(REBUILD, backend, "rebuild_events_per_s", head as f64 / total.max(1e-9), "events/s");
+    report.add(
+        REBUILD,
+        backend,
+        "rebuild_events_per_s",
+        head as f64 / total.max(1e-9),
+        "events/s",
+    );
 
     // Breakdown: reading pages, decoding envelopes, folding, each on its own.
     let (mut read_s, mut decode_s, mut fold_s) = (0.0, 0.0, 0.0);
@@ -108,7 +162,10 @@ async fn rebuild(report: &mut Report, backend: Backend, url: &str) -> BenchResul
         let Some(last) = records.last() else { break };
         after = last.position;
         let t = Instant::now();
-        let envelopes = records.iter().map(envelope).collect::<Result<Vec<_>, _>>()?;
+        let envelopes = records
+            .iter()
+            .map(envelope)
+            .collect::<Result<Vec<_>, _>>()?;
         decode_s += t.elapsed().as_secs_f64();
         let t = Instant::now();
         for e in &envelopes {
@@ -119,9 +176,27 @@ async fn rebuild(report: &mut Report, backend: Backend, url: &str) -> BenchResul
     report.add(REBUILD, backend, "rebuild_read_s", read_s, "s");
     report.add(REBUILD, backend, "rebuild_decode_s", decode_s, "s");
     report.add(REBUILD, backend, "rebuild_fold_s", fold_s, "s");
-    report.add(REBUILD, backend, "rebuild_persist_etc_s", (total - read_s - decode_s - fold_s).max(0.0), "s");
-    report.add(REBUILD, backend, "fold_only_events_per_s", head as f64 / fold_s.max(1e-9), "events/s");
-    report.add(REBUILD, backend, "read_model_tasks", model.tasks.len() as f64, "tasks");
+    report.add(
+        REBUILD,
+        backend,
+        "rebuild_persist_etc_s",
+        (total - read_s - decode_s - fold_s).max(0.0),
+        "s",
+    );
+    report.add(
+        REBUILD,
+        backend,
+        "fold_only_events_per_s",
+        head as f64 / fold_s.max(1e-9),
+        "events/s",
+    );
+    report.add(
+        REBUILD,
+        backend,
+        "read_model_tasks",
+        model.tasks.len() as f64,
+        "tasks",
+    );
     drop(app);
     report.end(mark);
     Ok(())

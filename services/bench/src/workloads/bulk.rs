@@ -58,7 +58,11 @@ pub async fn load(store: &dyn EventStore, data: &DataSet, batch: usize) -> Bench
 }
 
 /// A fresh database holding a generated log of `events` events.
-pub async fn seeded(config: &Config, backend: Backend, events: u64) -> BenchResult<(FreshDb, DataSet)> {
+pub async fn seeded(
+    config: &Config,
+    backend: Backend,
+    events: u64,
+) -> BenchResult<(FreshDb, DataSet)> {
     let db = FreshDb::create(backend, config).await?;
     let data = generate(events, 7);
     let store = duban_store::connect(&db.url()).await?;
@@ -75,10 +79,26 @@ pub async fn run(report: &mut Report, config: &Config, backend: Backend) -> Benc
         let store = duban_store::connect(&db.url()).await?;
         let loaded = load(store.as_ref(), &data, batch).await?;
         if loaded.head != loaded.events as i64 {
-            return Err(format!("head {} after appending {} events", loaded.head, loaded.events).into());
+            return Err(format!(
+                "head {} after appending {} events",
+                loaded.head, loaded.events
+            )
+            .into());
         }
-        report.add(NAME, backend, &format!("bulk_events_per_s@{batch}"), loaded.rate(), "events/s");
-        report.add(NAME, backend, &format!("bulk_events@{batch}"), loaded.events as f64, "events");
+        report.add(
+            NAME,
+            backend,
+            &format!("bulk_events_per_s@{batch}"),
+            loaded.rate(),
+            "events/s",
+        );
+        report.add(
+            NAME,
+            backend,
+            &format!("bulk_events@{batch}"),
+            loaded.events as f64,
+            "events",
+        );
         report.add(
             NAME,
             backend,

@@ -58,7 +58,11 @@ fn check(result: &LoopResult, appended: i64) -> BenchResult<()> {
         .into());
     }
     if appended != result.latencies.len() as i64 {
-        return Err(format!("{} commands succeeded but {appended} events were appended", result.latencies.len()).into());
+        return Err(format!(
+            "{} commands succeeded but {appended} events were appended",
+            result.latencies.len()
+        )
+        .into());
     }
     Ok(())
 }
@@ -82,28 +86,77 @@ pub async fn http(report: &mut Report, config: &Config, backend: Backend) -> Ben
     for &c in &config.clients {
         let head = app.store.head().await?;
         let probe = LagProbe::start(&app);
-        let (client, tasks, base, token) = (client.clone(), Arc::clone(&tasks), server.base.clone(), server.office.clone());
+        let (client, tasks, base, token) = (
+            client.clone(),
+            Arc::clone(&tasks),
+            server.base.clone(),
+            server.office.clone(),
+        );
         let result = closed_loop(c, config.duration, move |i, n| {
             let (client, base, token) = (client.clone(), base.clone(), token.clone());
             let task = task_for(&tasks, c, i, n);
             async move {
                 let vars = json!({ "t": task, "p": (n % 100) as i64, "n": format!("第{n}次调度") });
-                gql(&client, &base, &token, REPORT_PROGRESS, vars).await.map(|_| ())
+                gql(&client, &base, &token, REPORT_PROGRESS, vars)
+                    .await
+                    .map(|_| ())
             }
         })
         .await;
         let lag = probe.stop().await;
         check(&result, app.store.head().await? - head)?;
-        report.add(HTTP, backend, &format!("http_cmds_per_s@{c}"), result.rate(), "cmds/s");
-        report.add(HTTP, backend, &format!("http_sent@{c}"), result.sent as f64, "cmds");
+        report.add(
+            HTTP,
+            backend,
+            &format!("http_cmds_per_s@{c}"),
+            result.rate(),
+            "cmds/s",
+        );
+        report.add(
+            HTTP,
+            backend,
+            &format!("http_sent@{c}"),
+            result.sent as f64,
+            "cmds",
+        );
         let l = Latency::of(&result.latencies);
         report.add(HTTP, backend, &format!("http_p50_ms@{c}"), l.p50_ms, "ms");
         report.add(HTTP, backend, &format!("http_p99_ms@{c}"), l.p99_ms, "ms");
-        report.add(LAG, backend, &format!("lag_p50_ms@{c}"), lag.time.p50_ms, "ms");
-        report.add(LAG, backend, &format!("lag_p99_ms@{c}"), lag.time.p99_ms, "ms");
-        report.add(LAG, backend, &format!("lag_max_ms@{c}"), lag.time.max_ms, "ms");
-        report.add(LAG, backend, &format!("lag_samples@{c}"), lag.time.count as f64, "n");
-        report.add(LAG, backend, &format!("lag_events_p99@{c}"), lag.events.p99_ms, "events");
+        report.add(
+            LAG,
+            backend,
+            &format!("lag_p50_ms@{c}"),
+            lag.time.p50_ms,
+            "ms",
+        );
+        report.add(
+            LAG,
+            backend,
+            &format!("lag_p99_ms@{c}"),
+            lag.time.p99_ms,
+            "ms",
+        );
+        report.add(
+            LAG,
+            backend,
+            &format!("lag_max_ms@{c}"),
+            lag.time.max_ms,
+            "ms",
+        );
+        report.add(
+            LAG,
+            backend,
+            &format!("lag_samples@{c}"),
+            lag.time.count as f64,
+            "n",
+        );
+        report.add(
+            LAG,
+            backend,
+            &format!("lag_events_p99@{c}"),
+            lag.events.p99_ms,
+            "events",
+        );
     }
     server.stop().await;
     report.end(mark);
@@ -140,10 +193,28 @@ pub async fn in_process(report: &mut Report, config: &Config, backend: Backend) 
         })
         .await;
         check(&result, app.store.head().await? - head)?;
-        report.add(INPROC, backend, &format!("inproc_cmds_per_s@{c}"), result.rate(), "cmds/s");
-        report.add(INPROC, backend, &format!("inproc_sent@{c}"), result.sent as f64, "cmds");
+        report.add(
+            INPROC,
+            backend,
+            &format!("inproc_cmds_per_s@{c}"),
+            result.rate(),
+            "cmds/s",
+        );
+        report.add(
+            INPROC,
+            backend,
+            &format!("inproc_sent@{c}"),
+            result.sent as f64,
+            "cmds",
+        );
         let l = Latency::of(&result.latencies);
-        report.add(INPROC, backend, &format!("inproc_p99_ms@{c}"), l.p99_ms, "ms");
+        report.add(
+            INPROC,
+            backend,
+            &format!("inproc_p99_ms@{c}"),
+            l.p99_ms,
+            "ms",
+        );
     }
     drop(app);
     drop(db);

@@ -40,10 +40,18 @@ fn request(i: usize, plans: &[String], departments: &[String]) -> (usize, String
     let plan = |k: usize| Value::String(plans[k % plans.len()].clone());
     match i % 3 {
         0 => {
-            let p = if (i / 3) % 2 == 0 { Value::Null } else { plan(i / 6) };
+            let p = if (i / 3) % 2 == 0 {
+                Value::Null
+            } else {
+                plan(i / 6)
+            };
             (0, board(), json!({ "p": p }))
         }
-        1 => (1, WORKLIST.into(), json!({ "d": departments[(i * 7) % departments.len()] })),
+        1 => (
+            1,
+            WORKLIST.into(),
+            json!({ "d": departments[(i * 7) % departments.len()] }),
+        ),
         _ => {
             let (p, y, q) = dispatch_variant(i / 3, plans);
             (2, DISPATCH.into(), json!({ "p": p, "y": y, "q": q }))
@@ -78,15 +86,37 @@ pub async fn run(
     for k in 0..3 {
         let (p, y, q) = dispatch_variant(k, plans);
         let t = Instant::now();
-        gql(&client, &server.base, &server.office, DISPATCH, json!({ "p": p, "y": y, "q": q })).await?;
+        gql(
+            &client,
+            &server.base,
+            &server.office,
+            DISPATCH,
+            json!({ "p": p, "y": y, "q": q }),
+        )
+        .await?;
         cold = cold.max(t.elapsed().as_secs_f64() * 1e3);
     }
     report.add(NAME, backend, "dispatch_cold_max_ms", cold, "ms");
     let t = Instant::now();
-    gql(&client, &server.base, &server.office, &board(), json!({ "p": null })).await?;
-    report.add(NAME, backend, "board_first_ms", t.elapsed().as_secs_f64() * 1e3, "ms");
+    gql(
+        &client,
+        &server.base,
+        &server.office,
+        &board(),
+        json!({ "p": null }),
+    )
+    .await?;
+    report.add(
+        NAME,
+        backend,
+        "board_first_ms",
+        t.elapsed().as_secs_f64() * 1e3,
+        "ms",
+    );
 
-    let total = (config.query_rate * config.duration.as_secs_f64()).round().max(3.0) as usize;
+    let total = (config.query_rate * config.duration.as_secs_f64())
+        .round()
+        .max(3.0) as usize;
     let interval = Duration::from_secs_f64(1.0 / config.query_rate);
     let plans = Arc::new(plans.to_vec());
     let departments = Arc::new(departments.to_vec());

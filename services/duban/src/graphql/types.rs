@@ -215,6 +215,8 @@ impl TaskObj {
         first: Option<i32>,
         after: Option<String>,
     ) -> async_graphql::Result<EventConnection> {
+        // The same rule as the root `history`: departments never read the event log.
+        viewer(ctx)?.require_office_or_auditor("the history of a task")?;
         stream_history(ctx, &self.0.id.stream(), first, after).await
     }
 }

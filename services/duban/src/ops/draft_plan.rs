@@ -40,7 +40,10 @@ impl App {
             expected_version: None,
             command_id,
         };
-        let stream = match self.first_stream_of(options.command_id.as_deref()).await? {
+        let stream = match self
+            .first_stream_of(actor, options.command_id.as_deref())
+            .await?
+        {
             Some(stream) => stream,
             None => PlanId::new().stream(),
         };
@@ -59,16 +62,20 @@ impl App {
     }
 
     /// The stream a previously handled command id wrote to, so that a repeated creation
-    /// command answers with what it created the first time.
+    /// command answers with what it created the first time (FORBIDDEN when `actor` is not
+    /// of the first sender's role and department).
     pub(crate) async fn first_stream_of(
         &self,
+        actor: &Actor,
         command_id: Option<&str>,
     ) -> ServiceResult<Option<String>> {
         let Some(id) = command_id else {
             return Ok(None);
         };
-        Ok(crate::commands::find_command(self.store.as_ref(), id)
-            .await?
-            .and_then(|events| events.first().map(|e| e.stream_id.clone())))
+        let Some(events) = crate::commands::find_command(self.store.as_ref(), id).await? else {
+            return Ok(None);
+        };
+        crate::commands::check_sender(&events, actor)?;
+        Ok(events.first().map(|e| e.stream_id.clone()))
     }
 }

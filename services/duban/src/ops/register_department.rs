@@ -23,7 +23,10 @@ impl App {
             expected_version: None,
             command_id,
         };
-        if let Some(stream) = self.first_stream_of(options.command_id.as_deref()).await? {
+        if let Some(stream) = self
+            .first_stream_of(actor, options.command_id.as_deref())
+            .await?
+        {
             return created(self.load::<Department>(&stream).await?);
         }
         let parent = match parent_id {

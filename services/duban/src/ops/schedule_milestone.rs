@@ -26,7 +26,10 @@ impl App {
             expected_version: None,
             command_id,
         };
-        if let Some(stream) = self.first_stream_of(options.command_id.as_deref()).await? {
+        if let Some(stream) = self
+            .first_stream_of(actor, options.command_id.as_deref())
+            .await?
+        {
             return created(self.load::<Task>(&stream).await?);
         }
         actor.require_office("schedule a milestone")?;

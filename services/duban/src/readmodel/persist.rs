@@ -48,6 +48,9 @@ impl SqlReadModelStore {
     }
 }
 
+/// The documents of a projection and (with NULL key and doc) its checkpoint.
+const LOAD: &str = "SELECT key, position, doc FROM read_models WHERE name = $1 \
+     UNION ALL SELECT NULL, position, NULL FROM projection_checkpoints WHERE name = $1";
 const UPSERT_DOC: &str = "INSERT INTO read_models (name, key, position, doc) VALUES ($1, $2, $3, $4) \
      ON CONFLICT (name, key) DO UPDATE SET position = excluded.position, doc = excluded.doc \
      WHERE excluded.position > read_models.position";
@@ -59,26 +62,23 @@ const UPSERT_CHECKPOINT: &str = "INSERT INTO projection_checkpoints (name, posit
 impl ReadModelStore for SqlReadModelStore {
     async fn load(&self, name: &str) -> ServiceResult<(i64, Vec<Doc>)> {
         on_db!(&self.db, |pool| {
-            let checkpoint: Option<i64> =
-                sqlx::query_scalar("SELECT position FROM projection_checkpoints WHERE name = $1")
-                    .bind(name)
-                    .fetch_optional(pool)
-                    .await?;
-            let rows = sqlx::query("SELECT key, position, doc FROM read_models WHERE name = $1")
-                .bind(name)
-                .fetch_all(pool)
-                .await?;
-            let docs = rows
-                .iter()
-                .map(|r| {
-                    Ok(Doc {
-                        key: r.try_get("key")?,
+            // One statement, so the checkpoint and the documents come from one snapshot:
+            // read apart, a save committing in between gave documents ahead of the
+            // checkpoint, and catching up folded those events in twice.
+            let rows = sqlx::query(LOAD).bind(name).fetch_all(pool).await?;
+            let mut checkpoint = 0;
+            let mut docs = Vec::with_capacity(rows.len());
+            for r in &rows {
+                match (r.try_get::<Option<String>, _>("key")?, r.try_get("doc")?) {
+                    (Some(key), Some(json)) => docs.push(Doc {
+                        key,
                         position: r.try_get("position")?,
-                        json: r.try_get("doc")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, sqlx::Error>>()?;
-            Ok((checkpoint.unwrap_or(0), docs))
+                        json,
+                    }),
+                    _ => checkpoint = r.try_get("position")?,
+                }
+            }
+            Ok((checkpoint, docs))
         })
     }
 

@@ -1,0 +1,110 @@
+//! Runs every workload of the harness (and the databases' limits) at a tiny size on
+//! SQLite, and on PostgreSQL when `DUBAN_TEST_POSTGRES_URL` is set, and checks that each
+//! produced sane figures: positive rates, and counts equal to what was sent.
+
+use std::time::Duration;
+
+use duban_bench::limits;
+use duban_bench::workloads::{big, bulk, commands};
+use duban_bench::{Backend, Config, Report, ServerMode};
+use duban_store::testing::postgres_admin_url;
+
+fn tiny(backend: Backend, postgres_url: Option<String>) -> Config {
+    Config {
+        events: 3_000,
+        clients: vec![1, 3],
+        duration: Duration::from_millis(400),
+        bulk_events: 1_000,
+        bulk_batches: vec![100, 500],
+        load_batch: 500,
+        seed_events: 2_000,
+        query_rate: 60.0,
+        backends: vec![backend],
+        postgres_url,
+        server: ServerMode::InProc,
+        ..Config::toy()
+    }
+}
+
+fn figure(report: &Report, backend: Backend, name: &str) -> f64 {
+    report
+        .get(backend, name)
+        .unwrap_or_else(|| panic!("no figure {name} for {}", backend.name()))
+}
+
+async fn run(backend: Backend, config: Config) {
+    let mut report = Report::new(duban_bench::stats::Machine::probe(), config.clone());
+    match backend {
+        Backend::Sqlite => limits::sqlite::run(&mut report, &config).await,
+        Backend::Postgres => limits::pgbench::run(&mut report, &config).await,
+    }
+    .expect("limits");
+    commands::http(&mut report, &config, backend)
+        .await
+        .expect("workloads 1 and 6");
+    commands::in_process(&mut report, &config, backend)
+        .await
+        .expect("workload 2");
+    bulk::run(&mut report, &config, backend)
+        .await
+        .expect("workload 3");
+    big::run(&mut report, &config, backend)
+        .await
+        .expect("workloads 4, 5 and 7");
+    report.finish();
+    let f = |name: &str| figure(&report, backend, name);
+
+    for c in &config.clients {
+        assert!(f(&format!("http_cmds_per_s@{c}")) > 0.0);
+        assert!(f(&format!("http_sent@{c}")) >= 1.0);
+        assert!(f(&format!("inproc_cmds_per_s@{c}")) > 0.0);
+        assert!(f(&format!("lag_samples@{c}")) >= 1.0);
+        assert!(f(&format!("lag_p99_ms@{c}")) >= f(&format!("lag_p50_ms@{c}")));
+    }
+    for b in &config.bulk_batches {
+        assert_eq!(f(&format!("bulk_events@{b}")), config.bulk_events as f64);
+        assert!(f(&format!("bulk_events_per_s@{b}")) > 0.0);
+    }
+    let events = config.events as f64;
+    assert_eq!(f("load_events"), events);
+    assert_eq!(f("rebuild_events"), events);
+    assert!(f("rebuild_events_per_s") > 0.0 && f("fold_only_events_per_s") > 0.0);
+    assert!(f("read_model_tasks") > 0.0);
+    let sent = f("queries_sent");
+    assert_eq!(
+        sent,
+        (config.query_rate * config.duration.as_secs_f64()).round()
+    );
+    assert_eq!(f("all_count"), sent, "every query answered");
+    assert_eq!(
+        f("board_count") + f("worklist_count") + f("dispatch_count"),
+        sent
+    );
+    assert!(f("all_p99_ms") >= f("all_p50_ms") && f("all_p50_ms") > 0.0);
+    assert!(f("rss_after_load_mib") > 0.0 && f("rss_after_queries_mib") > 0.0);
+    if backend == Backend::Postgres && limits::pgbench::find_pgbench().is_none() {
+        return;
+    }
+    for c in &config.clients {
+        assert!(f(&format!("limit_one_row_tps@{c}")) > 0.0);
+    }
+    assert!(f("limit_batch100_rows_per_s") > 0.0);
+    assert!(
+        !report.ratios.is_empty(),
+        "ratios to the limits are computed"
+    );
+    assert!(report.table().contains("http_cmds_per_s@3"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_workload_runs_at_tiny_size_on_sqlite() {
+    run(Backend::Sqlite, tiny(Backend::Sqlite, None)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_workload_runs_at_tiny_size_on_postgres() {
+    let Some(url) = postgres_admin_url() else {
+        return;
+    };
+    run(Backend::Postgres, tiny(Backend::Postgres, Some(url))).await;
+}
