@@ -4,19 +4,20 @@
 //! from the stored documents and checkpoint and catches up with the log; /metrics and
 //! /readyz report the projection lag against `ServerConfig { max_lag }`.
 
-use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 
 use serde_json::{Value, json};
 
 use duban::App;
-use duban::http::{ServerConfig, serve};
 use duban_store::Db;
 use duban_tests::history::{
     Finding, assign, at, close, measure, plan, progress, rectification, tick,
 };
 use duban_tests::{Backend, TestApp, spawn_app};
+
+#[path = "projections_rebuild/follow.rs"]
+mod follow;
 
 const ANSWERS: &str = "query($p: ID) { board(planId: $p) { rows { department { name } light \
     averageProgress counts { open overdue dueSoon closed closedLate } } agenda { id } } \
@@ -222,68 +223,6 @@ async fn a_second_app_starts_from_the_stored_checkpoint_and_catches_up() {
         third.read.rebuild(&|_, _| {}).await.expect("rebuild");
         assert!(!names(&third), "{backend:?}: rebuilt from the log");
         assert!(third.read.read(|m| *m == model), "{backend:?}");
-        app.stop().await;
-    }
-}
-
-async fn get(app: &TestApp, base: &str, path: &str) -> (u16, String) {
-    let response = app
-        .client()
-        .get(format!("{base}{path}"))
-        .send()
-        .await
-        .expect("send");
-    (
-        response.status().as_u16(),
-        response.text().await.expect("body"),
-    )
-}
-
-fn lag_metric(metrics: &str) -> Option<i64> {
-    metrics
-        .lines()
-        .find_map(|l| l.strip_prefix("duban_projection_lag_events "))
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .map(|v| v as i64)
-}
-
-#[tokio::test]
-async fn metrics_and_readyz_report_the_projection_lag() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        let (_, running) = world(&app).await;
-        // A server whose read models follow the log only when told to.
-        let lagging = App::open(&app.db.url(), app.app.clock.clone())
-            .await
-            .expect("open");
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let server =
-            serve(Arc::clone(&lagging), listener, ServerConfig { max_lag: 3 }).expect("serve");
-        let handle = server.handle();
-        tokio::spawn(server);
-        assert_eq!(get(&app, &base, "/readyz").await.0, 200, "{backend:?}");
-        assert_eq!(lag_metric(&get(&app, &base, "/metrics").await.1), Some(0));
-
-        let head = app.event_count().await;
-        for percent in [70, 72, 74, 76] {
-            progress(&app, &app.office, &running, percent, "推进中").await;
-        }
-        let lag = app.event_count().await - head;
-        assert_eq!(lag, 4);
-        let (status, body) = get(&app, &base, "/readyz").await;
-        assert_eq!(status, 503, "{backend:?}: {body}");
-        let body: Value = serde_json::from_str(&body).expect("JSON");
-        assert_eq!(body["detail"]["projectionLag"], lag, "{backend:?}");
-        assert_eq!(body["detail"]["maxLag"], 3);
-        assert_eq!(lag_metric(&get(&app, &base, "/metrics").await.1), Some(lag));
-
-        lagging.read.catch_up().await.expect("catch up");
-        assert_eq!(get(&app, &base, "/readyz").await.0, 200, "{backend:?}");
-        assert_eq!(lag_metric(&get(&app, &base, "/metrics").await.1), Some(0));
-        handle.stop(true).await;
         app.stop().await;
     }
 }

@@ -6,9 +6,11 @@
 
 use serde_json::{Value, json};
 
-use duban_store::Db;
 use duban_tests::history::{assign, at, measure, plan, progress, submit, t, verify};
 use duban_tests::{Backend, TestApp, spawn_app};
+
+#[path = "readmodels_history/integrity.rs"]
+mod integrity;
 
 const HISTORY: &str = "query($s: String!, $n: Int, $a: String) { history(streamId: $s, \
     first: $n, after: $a) { pageInfo { hasNextPage endCursor } edges { cursor node { \
@@ -229,77 +231,6 @@ async fn audit_queries_are_for_office_and_auditor_only() {
             app.ok(&app.office, query, vars.clone()).await;
             app.ok(&app.auditor, query, vars).await;
         }
-        app.stop().await;
-    }
-}
-
-/// Rewrites the payload of the event at `position` directly in the database.
-async fn tamper(app: &TestApp, position: i64) {
-    let changed = match app.app.store.db() {
-        Db::Sqlite(pool) => {
-            let old: String = sqlx::query_scalar("SELECT payload FROM events WHERE position = $1")
-                .bind(position)
-                .fetch_one(&pool)
-                .await
-                .expect("select");
-            let new = old.replace("40", "41");
-            assert_ne!(old, new, "the payload holds the percent: {old}");
-            sqlx::query("UPDATE events SET payload = $1 WHERE position = $2")
-                .bind(new)
-                .bind(position)
-                .execute(&pool)
-                .await
-                .expect("update")
-                .rows_affected()
-        }
-        Db::Postgres(pool) => {
-            let old: String =
-                sqlx::query_scalar("SELECT payload::text FROM events WHERE position = $1")
-                    .bind(position)
-                    .fetch_one(&pool)
-                    .await
-                    .expect("select");
-            let new = old.replace("40", "41");
-            assert_ne!(old, new, "the payload holds the percent: {old}");
-            sqlx::query("UPDATE events SET payload = $1::json WHERE position = $2")
-                .bind(new)
-                .bind(position)
-                .execute(&pool)
-                .await
-                .expect("update")
-                .rows_affected()
-        }
-    };
-    assert_eq!(changed, 1);
-}
-
-#[tokio::test]
-async fn verify_integrity_reports_the_first_tampered_position() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        let (m, _) = world(&app).await;
-        let head = app.event_count().await;
-        let report = app.ok(&app.auditor, VERIFY, json!({})).await["verifyIntegrity"].clone();
-        let expected =
-            json!({ "ok": true, "eventsChecked": head.to_string(), "firstBrokenPosition": null });
-        assert_eq!(report, expected, "{backend:?}");
-        let history = app.ok(&app.office, HISTORY, json!({ "s": m })).await;
-        let reported: i64 = history["history"]["edges"][2]["node"]["position"]
-            .as_str()
-            .expect("position")
-            .parse()
-            .expect("decimal");
-        tamper(&app, reported).await;
-        let report = app.ok(&app.office, VERIFY, json!({})).await["verifyIntegrity"].clone();
-        assert_eq!(report["ok"], false, "{backend:?}: {report}");
-        assert_eq!(
-            report["firstBrokenPosition"],
-            reported.to_string(),
-            "{backend:?}"
-        );
-        assert_eq!(report["eventsChecked"], reported.to_string(), "{backend:?}");
         app.stop().await;
     }
 }

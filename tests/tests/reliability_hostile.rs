@@ -31,6 +31,8 @@ mod request;
 mod rng;
 #[path = "reliability_hostile/transport.rs"]
 mod transport;
+#[path = "reliability_hostile/values.rs"]
+mod values;
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -70,13 +72,13 @@ const GENERATORS: [(u64, Generator); 26] = [
     (1, documents::aliases),
     (3, documents::directives),
     (3, documents::fragments),
-    (6, documents::wrong_types),
-    (8, documents::unicode_arguments),
-    (5, documents::unicode_document),
-    (1, documents::huge_string),
-    (2, documents::huge_list),
-    (4, documents::page_size),
-    (4, documents::unicode_arguments),
+    (6, values::wrong_types),
+    (8, values::unicode_arguments),
+    (5, values::unicode_document),
+    (1, values::huge_string),
+    (2, values::huge_list),
+    (4, values::page_size),
+    (4, values::unicode_arguments),
 ];
 
 /// Request `index` of the run `seed`.

@@ -184,7 +184,7 @@ impl CommandService {
             let batch = vec![StreamAppend {
                 stream_id: stream_id.to_string(),
                 stream_type: A::STREAM_TYPE.to_string(),
-                expected: ExpectedVersion::Any, // BREAK
+                expected: ExpectedVersion::Exact(version),
                 events: events.iter().map(encode).collect(),
             }];
             let meta = metadata(actor, options.command_id.as_deref());

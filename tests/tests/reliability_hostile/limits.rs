@@ -1,11 +1,17 @@
 //! Fixed examples next to the generated run: a body over the 1 MiB limit gets 413 with a
 //! coded GraphQL error (and one just under it is answered); an argument that does not
 //! coerce to its type gets an error with `extensions.code` BAD_USER_INPUT (it used to come
-//! back without a code, because async-graphql reports it from execution, with a path).
+//! back without a code, because async-graphql reports it from execution, with a path); a
+//! document nested too deep is refused over HTTP and WebSocket and the server survives.
 
 use serde_json::{Value, json};
 
 use duban_tests::{Backend, spawn_app};
+
+use futures::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
 
 use super::request;
 
@@ -98,5 +104,104 @@ async fn an_argument_of_the_wrong_type_is_a_coded_error() {
             }
         }
         app.stop().await;
+    }
+}
+
+/// Documents nested hundreds to tens of thousands of levels deep, in selections, lists
+/// and input objects (350 list brackets used to overflow a worker's stack and abort the
+/// whole server).
+fn deep_documents() -> Vec<String> {
+    let mut documents = Vec::new();
+    for n in [65, 350, 1_000, 50_000] {
+        documents.push(format!("{}{}", "{ a ".repeat(n), "}".repeat(n)));
+        documents.push(format!(
+            "{{ tasks(filter: {{kind: {}MEASURE{}}}) {{ totalCount }} }}",
+            "[".repeat(n),
+            "]".repeat(n)
+        ));
+        documents.push(format!(
+            "{{ tasks(filter: {}{}) {{ totalCount }} }}",
+            "{a: ".repeat(n),
+            "}".repeat(n)
+        ));
+    }
+    documents
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documents_nested_too_deep_are_refused_and_the_server_survives() {
+    let Some(app) = spawn_app(Backend::Sqlite).await else {
+        return;
+    };
+    for query in deep_documents() {
+        let (status, body) = app.gql(Some(&app.office), &query, json!({})).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"],
+            request::BAD,
+            "{body}"
+        );
+    }
+    // The same over WebSocket, where frames are up to 64 KiB.
+    let mut ws = ws_connect(&app.ws_url(), &app.office).await;
+    for (id, query) in deep_documents().into_iter().enumerate() {
+        if query.len() > 60_000 {
+            continue;
+        }
+        let subscribe = json!({ "id": id.to_string(), "type": "subscribe",
+            "payload": { "query": format!("subscription {query}") } });
+        ws.send(Message::Text(subscribe.to_string().into()))
+            .await
+            .expect("send");
+        // A refusal before execution comes as `error`, or as `next` with errors only.
+        let mut answer = ws_next(&mut ws).await;
+        while answer["type"] == "complete" {
+            answer = ws_next(&mut ws).await;
+        }
+        assert_eq!(answer["id"], id.to_string(), "{answer}");
+        let errors = match answer["type"].as_str() {
+            Some("error") => &answer["payload"],
+            Some("next") if answer["payload"]["data"].is_null() => &answer["payload"]["errors"],
+            _ => panic!("expected a refusal, got {answer}"),
+        };
+        assert_eq!(errors[0]["extensions"]["code"], request::BAD, "{answer}");
+    }
+    let data = app.ok(&app.office, "{ me { role } }", json!({})).await;
+    assert_eq!(data["me"]["role"], "OFFICE");
+    app.stop().await;
+}
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// An acknowledged graphql-transport-ws connection.
+async fn ws_connect(url: &str, token: &str) -> Ws {
+    let mut request = url.into_client_request().expect("request");
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        HeaderValue::from_static("graphql-transport-ws"),
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    let init = json!({ "type": "connection_init", "payload": { "authorization": format!("Bearer {token}") } });
+    ws.send(Message::Text(init.to_string().into()))
+        .await
+        .expect("send");
+    assert_eq!(ws_next(&mut ws).await["type"], "connection_ack");
+    ws
+}
+
+/// The next text message as JSON, within 10 s.
+async fn ws_next(ws: &mut Ws) -> Value {
+    loop {
+        let message = tokio::time::timeout(std::time::Duration::from_secs(10), ws.next())
+            .await
+            .expect("an answer within 10 s")
+            .expect("open")
+            .expect("a message");
+        if let Message::Text(text) = message {
+            return serde_json::from_str(&text).expect("json");
+        }
     }
 }

@@ -214,7 +214,8 @@ pub fn lifecycle(
                 1 => life.push(day, Event::TaskEscalated(note)),
                 2 if day + 30 <= end => {
                     let previous = life.due;
-                    let new_due = life.date(day + 30 + life.rng.below(90) as u32);
+                    let later = day + 30 + life.rng.below(90) as u32;
+                    let new_due = life.date(later);
                     life.push(
                         day,
                         Event::DeadlineExtended(DeadlineExtended {

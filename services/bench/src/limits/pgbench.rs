@@ -29,9 +29,11 @@ pub const PAYLOAD: &str = r#"{"department":"0193a1b2-7c3d-7e4f-8a5b-6c7d8e9f0a1b
 pub const METADATA: &str = r#"{"actor":"bench office","causation_id":null,"command_id":null,"correlation_id":"0193a1b2-7c3d-7e4f-8a5b-6c7d8e9f0a1c","department_id":null,"role":"OFFICE"}"#;
 
 fn values(prefix: &str) -> String {
+    // pgbench reads `:name` as a variable: keep `:null` out of the script.
+    let metadata = METADATA.replace(":null", ": null");
     format!(
         "{prefix}nextval('bench_pos'), 'task-' || gen_random_uuid(), 'task', 1, gen_random_uuid(), \
-         'ProgressReported', 2, '{PAYLOAD}', '{METADATA}', now(), \
+         'ProgressReported', 2, '{PAYLOAD}', '{metadata}', now(), \
          '0000000000000000000000000000000000000000000000000000000000000000', \
          md5(random()::text) || md5(random()::text)"
     )

@@ -19,6 +19,7 @@ use crate::server::{Server, bench_clock, gql};
 use crate::stats::Latency;
 use crate::workloads::bulk::seeded;
 use crate::workloads::drive::{LagProbe, LoopResult, closed_loop};
+use crate::workloads::profile;
 
 /// Workload 1's name.
 pub const HTTP: &str = "1 http commands";
@@ -216,8 +217,12 @@ pub async fn in_process(report: &mut Report, config: &Config, backend: Backend) 
             "ms",
         );
     }
+    report.end(mark);
+    let mark = report.begin(profile::NAME, backend);
+    let count = (config.duration.as_secs_f64() * 100.0).clamp(20.0, 1000.0) as usize;
+    profile::run(report, backend, &app, &tasks, count).await?;
+    report.end(mark);
     drop(app);
     drop(db);
-    report.end(mark);
     Ok(())
 }

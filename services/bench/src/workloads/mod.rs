@@ -2,12 +2,14 @@
 //!
 //! - [`commands`]: 1 (HTTP commands), 2 (in-process commands), 6 (projection lag).
 //! - [`bulk`]: 3 (bulk append), and loading generated logs.
-//! - [`big`]: the 1,000,000-event log: 4 (rebuild), 7 (server memory), and it runs
+//! - [`big`]: the 1,000,000-event log: 4 (rebuild), 7 (server memory), running 5 on it.
 //! - [`queries`]: 5 (board, worklist, quarterlyDispatch at a fixed rate).
+//! - [`profile`]: a timing breakdown of one command.
 //! - [`drive`]: the closed-loop driver and the lag probe.
 
 pub mod big;
 pub mod bulk;
 pub mod commands;
 pub mod drive;
+pub mod profile;
 pub mod queries;

@@ -40,7 +40,7 @@ fn request(i: usize, plans: &[String], departments: &[String]) -> (usize, String
     let plan = |k: usize| Value::String(plans[k % plans.len()].clone());
     match i % 3 {
         0 => {
-            let p = if (i / 3) % 2 == 0 {
+            let p = if (i / 3).is_multiple_of(2) {
                 Value::Null
             } else {
                 plan(i / 6)

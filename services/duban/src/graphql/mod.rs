@@ -1,5 +1,6 @@
 //! The GraphQL API: the contract's schema over the app.
 //!
+//! - [`nesting`]: refuses documents nested too deep to parse safely.
 //! - [`context`]: the viewer, the app, and service errors as coded GraphQL errors.
 //! - [`scalars`], [`enums`], [`inputs`]: the contract's scalars, enums and inputs.
 //! - [`types`]: Department, Plan, Task, DomainEvent and the connections; [`page`]:
@@ -12,6 +13,7 @@ pub mod enums;
 pub mod import;
 pub mod inputs;
 pub mod mutation;
+pub mod nesting;
 pub mod page;
 pub mod query;
 pub mod readmodels;
@@ -41,7 +43,8 @@ pub fn build_schema(app: Option<Arc<App>>) -> DubanSchema {
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(64)
-        .limit_directives(20);
+        .limit_directives(20)
+        .extension(nesting::NestingGuard);
     if let Some(app) = app {
         builder = builder.data(app);
     }

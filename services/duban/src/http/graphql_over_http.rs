@@ -384,6 +384,16 @@ pub fn parse_request(req: &HttpRequest, body: &[u8]) -> Result<GraphqlRequest, R
         request.extensions.0.insert(key, value);
     }
 
+    // The parser recurses per level: refuse what would overflow the stack first.
+    let nesting = crate::graphql::nesting::MAX_NESTING;
+    if crate::graphql::nesting::nesting_exceeds(&request.query, nesting) {
+        return Err(Rejection::new(
+            media_type,
+            media_type.document_error_status(),
+            BAD_USER_INPUT,
+            &crate::graphql::nesting::too_deep_message(),
+        ));
+    }
     let requested_name = request.operation_name.clone();
     let (operation_name, operation_type) = match request.parsed_query() {
         Err(error) => {

@@ -15,40 +15,16 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
-use sqlx::{Postgres, QueryBuilder, Sqlite, Transaction};
-
 use crate::error::StoreError;
-use crate::event::{Metadata, format_time, normalize_time};
+use crate::event::{Metadata, normalize_time};
 use crate::hash::canonical_json;
 use crate::log_entry::LogEntry;
-use crate::postgres::CHANNEL;
 use crate::store::{Db, EventStore};
 use crate::verify::Verifier;
 
-/// Rows per SQLite INSERT (12 parameters each, under SQLite's 32 766 limit).
-const SQLITE_CHUNK: usize = 500;
+mod write;
 
-const PG_INSERT: &str = "INSERT INTO events (position, stream_id, stream_type, stream_version, \
-     event_id, event_type, schema_version, payload, metadata, recorded_at, prev_hash, hash) \
-     SELECT u.position, u.stream_id, u.stream_type, u.stream_version, u.event_id, u.event_type, \
-            u.schema_version, u.payload::json, u.metadata::json, u.recorded_at, u.prev_hash, u.hash \
-     FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::uuid[], $6::text[], \
-                 $7::int4[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::text[]) \
-          AS u(position, stream_id, stream_type, stream_version, event_id, event_type, \
-               schema_version, payload, metadata, recorded_at, prev_hash, hash)";
-
-enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
-    Postgres(Transaction<'static, Postgres>),
-}
-
-/// One handled command, rebuilt from the events that carry its id.
-struct CommandSpan {
-    first: i64,
-    count: i64,
-    recorded_at: DateTime<Utc>,
-}
+use write::{CommandSpan, Row, Tx};
 
 /// What an import loaded.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,13 +44,6 @@ pub struct LogImport {
     stream_types: HashMap<String, String>,
     commands: HashMap<String, CommandSpan>,
     last_position: i64,
-}
-
-/// Canonical texts of one entry, as they are stored.
-struct Row<'a> {
-    entry: &'a LogEntry,
-    payload: String,
-    metadata: String,
 }
 
 impl LogImport {
@@ -127,57 +96,7 @@ impl LogImport {
                 metadata: canonical_json(&entry.metadata),
             });
         }
-        match &mut self.tx {
-            Tx::Sqlite(tx) => {
-                for chunk in rows.chunks(SQLITE_CHUNK) {
-                    let mut insert = QueryBuilder::<Sqlite>::new(
-                        "INSERT INTO events (position, stream_id, stream_type, stream_version, \
-                         event_id, event_type, schema_version, payload, metadata, recorded_at, \
-                         prev_hash, hash) ",
-                    );
-                    insert.push_values(chunk, |mut b, row| {
-                        let e = row.entry;
-                        b.push_bind(e.position)
-                            .push_bind(e.stream_id.as_str())
-                            .push_bind(e.stream_type.as_str())
-                            .push_bind(e.stream_version)
-                            .push_bind(e.event_id.to_string())
-                            .push_bind(e.event_type.as_str())
-                            .push_bind(e.schema_version)
-                            .push_bind(row.payload.as_str())
-                            .push_bind(row.metadata.as_str())
-                            .push_bind(format_time(e.recorded_at))
-                            .push_bind(e.prev_hash.as_str())
-                            .push_bind(e.hash.as_str());
-                    });
-                    insert.build().execute(&mut **tx).await?;
-                }
-            }
-            Tx::Postgres(tx) => {
-                if rows.is_empty() {
-                    return Ok(());
-                }
-                fn col<'r, 'e, T>(rows: &'r [Row<'e>], f: impl Fn(&'r Row<'e>) -> T) -> Vec<T> {
-                    rows.iter().map(f).collect()
-                }
-                sqlx::query(PG_INSERT)
-                    .bind(col(&rows, |r| r.entry.position))
-                    .bind(col(&rows, |r| r.entry.stream_id.as_str()))
-                    .bind(col(&rows, |r| r.entry.stream_type.as_str()))
-                    .bind(col(&rows, |r| r.entry.stream_version))
-                    .bind(col(&rows, |r| r.entry.event_id))
-                    .bind(col(&rows, |r| r.entry.event_type.as_str()))
-                    .bind(col(&rows, |r| r.entry.schema_version))
-                    .bind(col(&rows, |r| r.payload.as_str()))
-                    .bind(col(&rows, |r| r.metadata.as_str()))
-                    .bind(col(&rows, |r| r.entry.recorded_at))
-                    .bind(col(&rows, |r| r.entry.prev_hash.as_str()))
-                    .bind(col(&rows, |r| r.entry.hash.as_str()))
-                    .execute(&mut **tx)
-                    .await?;
-            }
-        }
-        Ok(())
+        self.tx.insert_events(&rows).await
     }
 
     /// Everything the store itself would have guaranteed for this entry.
@@ -254,56 +173,7 @@ impl LogImport {
             streams: self.stream_types.len(),
             commands: commands.len(),
         };
-        const HEAD: &str = "UPDATE event_head SET position = $1 WHERE id = 1";
-        match self.tx {
-            Tx::Sqlite(mut tx) => {
-                for chunk in commands.chunks(SQLITE_CHUNK) {
-                    let mut insert = QueryBuilder::<Sqlite>::new(
-                        "INSERT INTO commands (command_id, first_position, event_count, \
-                         recorded_at) ",
-                    );
-                    insert.push_values(chunk, |mut b, (id, span)| {
-                        b.push_bind(id.as_str())
-                            .push_bind(span.first)
-                            .push_bind(span.count)
-                            .push_bind(format_time(span.recorded_at));
-                    });
-                    insert.build().execute(&mut *tx).await?;
-                }
-                sqlx::query(HEAD).bind(head).execute(&mut *tx).await?;
-                tx.commit().await?;
-            }
-            Tx::Postgres(mut tx) => {
-                sqlx::query(
-                    "INSERT INTO commands (command_id, first_position, event_count, recorded_at) \
-                     SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::bigint[], \
-                                          $4::timestamptz[])",
-                )
-                .bind(
-                    commands
-                        .iter()
-                        .map(|(id, _)| id.as_str())
-                        .collect::<Vec<_>>(),
-                )
-                .bind(commands.iter().map(|(_, s)| s.first).collect::<Vec<_>>())
-                .bind(commands.iter().map(|(_, s)| s.count).collect::<Vec<_>>())
-                .bind(
-                    commands
-                        .iter()
-                        .map(|(_, s)| s.recorded_at)
-                        .collect::<Vec<_>>(),
-                )
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(HEAD).bind(head).execute(&mut *tx).await?;
-                sqlx::query("SELECT pg_notify($1, $2::text)")
-                    .bind(CHANNEL)
-                    .bind(head.to_string())
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-            }
-        }
+        self.tx.finish(&commands, head).await?;
         Ok(summary)
     }
 }
