@@ -4,7 +4,7 @@
 //!
 //! The binary is built with `cargo build -p duban --bin duban` (debug), or with
 //! `--release` when `DUBAN_RELIABILITY_FULL=1`, into `$CARGO_TARGET_DIR` or the
-//! workspace's `target/`.
+//! workspace's `target/`; `DUBAN_BIN=<path>` uses a given binary instead.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -27,11 +27,15 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// The path of the `duban` executable, built on first use (once per test binary; cargo's
-/// own lock keeps parallel builds from racing).
+/// The path of the `duban` executable: `$DUBAN_BIN` when set (a binary built elsewhere),
+/// else built on first use (once per test binary; cargo's own lock keeps parallel builds
+/// from racing).
 pub fn duban_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
+        if let Some(bin) = std::env::var_os("DUBAN_BIN") {
+            return PathBuf::from(bin);
+        }
         let root = workspace_root();
         let release = full_size();
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());

@@ -1,5 +1,6 @@
 //! Fresh databases for each workload: a temporary SQLite file, or a new PostgreSQL
-//! database `duban_bench_<random>` dropped when the guard drops.
+//! database `duban_bench_<random>` dropped when the guard drops (kept, for profiling,
+//! when `DUBAN_BENCH_KEEP_DB` is set).
 
 use duban_store::testing::{TempDbFile, with_database};
 use sqlx::{Connection, Executor, PgConnection};
@@ -77,6 +78,10 @@ impl Drop for FreshDb {
         else {
             return;
         };
+        if std::env::var_os("DUBAN_BENCH_KEEP_DB").is_some() {
+            eprintln!("kept bench database {name}");
+            return;
+        }
         let admin_url = admin_url.clone();
         let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
         // Drop cannot await: run the statement on a helper thread with its own runtime.

@@ -106,7 +106,7 @@ async fn an_app_opened_while_another_writes_folds_each_event_once() {
                 (m.tasks[&id.expect("task")].task.version, m.position)
             });
             let stored = stream_version(&other, &running, position).await;
-            assert_eq!(version as i64, stored, "{backend:?} at {position}");
+            assert_eq!(version, stored, "{backend:?} at {position}");
         }
         writer.await.expect("writer");
     }

@@ -1,13 +1,20 @@
 //! A realistic event log: hundreds of departments, plans with measures, milestones and
 //! rectification items, each with a lifecycle over 2023-01-02..2025-06-30 (see
 //! [`lifecycle`]), as real `duban_domain` events; and the batching of that log into
-//! [`StreamAppend`]s for bulk appends.
+//! `StreamAppend`s for bulk appends ([`batch`]).
 
+pub mod batch;
 pub mod lifecycle;
+mod names;
+mod rng;
+
+pub use batch::{appends, generator_meta};
+pub use rng::Rng;
+
+use names::{BUREAUS, MEASURES};
 
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 
-use duban::commands::encode;
 use duban_domain::department::DepartmentKind;
 use duban_domain::event::{
     DepartmentRegistered, Event, MeasureDefined, MilestoneScheduled, PlanDrafted,
@@ -17,37 +24,6 @@ use duban_domain::ids::{DepartmentId, PlanId, TaskId};
 use duban_domain::plan::Phase;
 use duban_domain::task::{RectificationDetail, RectificationSource};
 use duban_domain::time::start_of_day;
-use duban_store::{ExpectedVersion, Metadata, StreamAppend};
-
-/// A small deterministic random number generator (SplitMix64).
-pub struct Rng(u64);
-
-impl Rng {
-    /// Seeded.
-    pub fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    /// The next 64 random bits.
-    #[expect(clippy::should_implement_trait, reason = "not an iterator")]
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (`n > 0`).
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    /// True with probability `p`.
-    pub fn chance(&mut self, p: f64) -> bool {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
-    }
-}
 
 /// The first day of the generated history.
 pub fn history_start() -> NaiveDate {
@@ -150,6 +126,9 @@ pub fn generate(target: u64, seed: u64) -> DataSet {
     }
     let mut plans = Vec::new();
     let mut tasks = 0usize;
+    // 120 measures a plan at full size; fewer for small logs, so trimming can hit `target`.
+    let n_measures = (target / 100).clamp(4, 120) as u32;
+    let n_rectifications = n_measures * 5 / 4;
     let mut pick = |rng: &mut Rng| departments[rng.below(departments.len() as u64) as usize];
     while (seq.len() as u64) < target {
         let plan = PlanId::new();
@@ -185,7 +164,7 @@ pub fn generate(target: u64, seed: u64) -> DataSet {
         push(&mut seq, plan_day, plan.stream(), "plan", drafted);
         plans.push(plan);
         let mut measures = Vec::new();
-        for m in 0..120u32 {
+        for m in 0..n_measures {
             let id = TaskId::new();
             let day = plan_day + 1 + rng.below(5) as u32;
             let event = Event::MeasureDefined(MeasureDefined {
@@ -226,7 +205,7 @@ pub fn generate(target: u64, seed: u64) -> DataSet {
                 tasks += 1;
             }
         }
-        for _ in 0..150 {
+        for _ in 0..n_rectifications {
             let id = TaskId::new();
             let (measure, m_day) = measures[rng.below(measures.len() as u64) as usize];
             let day =
@@ -256,6 +235,7 @@ pub fn generate(target: u64, seed: u64) -> DataSet {
     }
     trim(&mut seq, target as usize);
     seq.sort_by_key(|(day, n, _)| (*day, *n));
+    seq.truncate(target as usize);
     DataSet {
         items: seq.into_iter().map(|(_, _, item)| item).collect(),
         plans,
@@ -321,62 +301,3 @@ fn trim(seq: &mut Vec<(u32, usize, Item)>, target: usize) {
         !drop[i - 1]
     });
 }
-
-/// The metadata of generated appends (the office, as an import).
-pub fn generator_meta() -> Metadata {
-    Metadata {
-        actor: "bench:generator".into(),
-        role: Some("OFFICE".into()),
-        ..Metadata::default()
-    }
-}
-
-/// Cuts the log into appends of at most `batch` events: each append groups its events
-/// by stream (in order of first appearance) and is recorded at its last event's day.
-pub fn appends(
-    items: &[Item],
-    batch: usize,
-) -> impl Iterator<Item = (Vec<StreamAppend>, DateTime<Utc>, usize)> + '_ {
-    items.chunks(batch.max(1)).map(|chunk| {
-        let mut parts: Vec<StreamAppend> = Vec::new();
-        let mut index = std::collections::HashMap::new();
-        for item in chunk {
-            let i = *index.entry(item.stream.as_str()).or_insert_with(|| {
-                parts.push(StreamAppend::new(
-                    item.stream.clone(),
-                    item.stream_type,
-                    ExpectedVersion::Any,
-                    vec![],
-                ));
-                parts.len() - 1
-            });
-            parts[i].events.push(encode(&item.event));
-        }
-        let day = chunk.last().map_or(0, |i| i.day);
-        (parts, at_day(history_start(), day), chunk.len())
-    })
-}
-
-const BUREAUS: [&str; 12] = [
-    "教育",
-    "财政",
-    "发展和改革",
-    "自然资源",
-    "住房和城乡建设",
-    "人力资源和社会保障",
-    "卫生健康",
-    "公安",
-    "应急管理",
-    "市场监督管理",
-    "文化体育和旅游",
-    "机关事务管理",
-];
-
-const MEASURES: [&str; 6] = [
-    "推进学校标准化建设",
-    "加强教师队伍建设",
-    "完善功能教室配置",
-    "落实课后服务",
-    "推进智慧校园建设",
-    "改善学校食堂条件",
-];

@@ -38,7 +38,7 @@ async fn run(pool: &PgPool, head: &watch::Sender<i64>) -> Result<(), sqlx::Error
     loop {
         match listener.try_recv().await {
             Ok(Some(notification)) => match notification.payload().parse::<i64>() {
-                Ok(position) => drop((head, position)), // BREAK
+                Ok(position) => advance(head, position),
                 Err(_) => catch_up(pool, head).await,
             },
             // The connection was lost and re-established: look at the head instead.
