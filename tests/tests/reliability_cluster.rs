@@ -216,10 +216,11 @@ async fn subscribe(base: &str, token: &str) -> Ws {
     ws
 }
 
-/// The next JSON text message (pings are skipped).
+/// The next JSON text message within 30 s (keep-alive pings are skipped).
 async fn next_message(ws: &mut Ws) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
-        let message = tokio::time::timeout(Duration::from_secs(30), ws.next())
+        let message = tokio::time::timeout_at(deadline, ws.next())
             .await
             .expect("a message within 30 s")
             .expect("open")

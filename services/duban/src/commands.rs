@@ -84,6 +84,13 @@ pub async fn find_command(
     store: &dyn EventStore,
     command_id: &str,
 ) -> ServiceResult<Option<Vec<RecordedEvent>>> {
+    // PostgreSQL text cannot hold NUL: refuse it as input rather than fail in the query.
+    if command_id.contains('\0') {
+        return Err(ServiceError::invalid(
+            "commandId",
+            "must not contain the NUL character",
+        ));
+    }
     let sql = "SELECT first_position, event_count FROM commands WHERE command_id = $1";
     let found: Option<(i64, i64)> = crate::on_db!(store.db(), |pool| sqlx::query_as(sql)
         .bind(command_id)

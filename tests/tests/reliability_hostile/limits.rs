@@ -2,7 +2,8 @@
 //! coded GraphQL error (and one just under it is answered); an argument that does not
 //! coerce to its type gets an error with `extensions.code` BAD_USER_INPUT (it used to come
 //! back without a code, because async-graphql reports it from execution, with a path); a
-//! document nested too deep is refused over HTTP and WebSocket and the server survives.
+//! document nested too deep is refused over HTTP and WebSocket and the server survives;
+//! NUL in a stream name or a command id is bad input, not an INTERNAL PostgreSQL error.
 
 use serde_json::{Value, json};
 
@@ -203,5 +204,34 @@ async fn ws_next(ws: &mut Ws) -> Value {
         if let Message::Text(text) = message {
             return serde_json::from_str(&text).expect("json");
         }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nul_in_a_stream_name_or_command_id_is_bad_input_on_both_backends() {
+    for backend in Backend::ALL {
+        let Some(app) = spawn_app(backend).await else {
+            continue;
+        };
+        let task = app.assigned_task("县教育局").await;
+        let before = app.event_count().await;
+        let history = "query($s: String!) { history(streamId: $s) { nodes { type } } }";
+        app.fails(
+            &app.office,
+            history,
+            json!({ "s": "task-\u{0}" }),
+            request::BAD,
+        )
+        .await;
+        let urge = "mutation($t: ID!, $k: String) { urgeTask(input: {taskId: $t, note: \"催办\", \
+                    commandId: $k}) { id } }";
+        let vars = json!({ "t": task.task_id, "k": "key\u{0}1" });
+        app.fails(&app.office, urge, vars, request::BAD).await;
+        let draft = "mutation($k: String) { draftPlan(input: {title: \"方案\", region: \"鲤城区\", \
+                     periodStart: \"2025-01-01\", periodEnd: \"2025-12-31\", commandId: $k}) { id } }";
+        app.fails(&app.office, draft, json!({ "k": "\u{0}" }), request::BAD)
+            .await;
+        assert_eq!(app.event_count().await, before);
+        app.stop().await;
     }
 }

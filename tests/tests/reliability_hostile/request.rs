@@ -132,7 +132,11 @@ pub fn judge(expect: Expect, status: u16, body: &[u8]) -> Result<(), String> {
     for error in errors.into_iter().flatten() {
         match error["extensions"]["code"].as_str() {
             Some(code) if CODES.contains(&code) => codes.push(code),
-            _ => return Err(format!("an error without a contract code: {error}")),
+            _ => {
+                return Err(format!(
+                    "an error without a contract code, or INTERNAL: {error}"
+                ));
+            }
         }
     }
     let has_data = json.as_ref().is_some_and(|j| j.get("data").is_some());

@@ -229,9 +229,18 @@ pub fn bad_accept(rng: &mut Rng, t: &Tokens) -> Hostile {
 }
 
 /// Writes with valid shapes by an auditor or a department (FORBIDDEN), and lifecycle
-/// commands by the office on tasks that do not exist (NOT_FOUND).
+/// commands by the office on tasks that do not exist (NOT_FOUND), with unicode notes and
+/// idempotency keys (a key with NUL may be refused as input first).
 pub fn forbidden_writes(rng: &mut Rng, t: &Tokens) -> Hostile {
     let s = format!("{}{}", rng.pick(&UNICODE), rng.next());
+    let key = format!("{}{}", rng.pick(&UNICODE), rng.next());
+    let refusal = |code| {
+        if key.contains('\0') {
+            Expect::Any
+        } else {
+            Expect::Code(code)
+        }
+    };
     if rng.chance(50) {
         let id = format!(
             "{:08x}-0000-4000-8000-{:012x}",
@@ -245,35 +254,38 @@ pub fn forbidden_writes(rng: &mut Rng, t: &Tokens) -> Hostile {
             "reopenRectification",
         ]);
         let query = format!(
-            "mutation($t: ID!, $n: String!) {{ {field}(input: {{taskId: $t, note: $n}}) {{ id }} }}"
+            "mutation($t: ID!, $n: String!, $k: String) {{ {field}(input: {{taskId: $t, \
+             note: $n, commandId: $k}}) {{ id }} }}"
         );
+        let vars = json!({ "t": id, "n": s, "k": key });
         return Hostile::graphql(
             "missing_task_writes",
             t,
             Some(GQL),
             &query,
-            json!({ "t": id, "n": s }),
-            Expect::Code("NOT_FOUND"),
+            vars,
+            refusal("NOT_FOUND"),
         );
     }
     let query = *rng.pick(&[
-        "mutation($s: String!) { registerDepartment(input: {name: $s, kind: SCHOOL}) { id } }",
-        "mutation($s: String!) { draftPlan(input: {title: $s, region: $s, periodStart: \"2025-01-01\", periodEnd: \"2025-12-31\"}) { id } }",
-        "mutation($s: String!) { raiseRectification(input: {source: COMPLAINT, finding: $s}) { id } }",
-        "mutation($s: String!) { importPlan(input: {text: $s, region: \"鲤城区\"}) { plan { id } } }",
+        "mutation($s: String!, $k: String) { registerDepartment(input: {name: $s, kind: SCHOOL, commandId: $k}) { id } }",
+        "mutation($s: String!, $k: String) { draftPlan(input: {title: $s, region: $s, periodStart: \"2025-01-01\", periodEnd: \"2025-12-31\", commandId: $k}) { id } }",
+        "mutation($s: String!, $k: String) { raiseRectification(input: {source: COMPLAINT, finding: $s, commandId: $k}) { id } }",
+        "mutation($s: String!, $k: String) { importPlan(input: {text: $s, region: \"鲤城区\", commandId: $k}) { plan { id } } }",
     ]);
     let token = if rng.chance(50) {
         &t.auditor
     } else {
         &t.department
     };
+    let vars = json!({ "s": s, "k": key });
     Hostile::graphql(
         "forbidden_writes",
         t,
         Some(GQL),
         query,
-        json!({ "s": s }),
-        Expect::Code("FORBIDDEN"),
+        vars,
+        refusal("FORBIDDEN"),
     )
     .header("authorization", Some(format!("Bearer {token}")))
 }

@@ -11,7 +11,7 @@ use crate::config::{Backend, Config};
 use crate::db::BenchResult;
 use crate::report::Report;
 use crate::server::{Server, gql};
-use crate::stats::Latency;
+use crate::stats::{Latency, rss_mib};
 
 /// Workload 5's name.
 pub const NAME: &str = "5 queries";
@@ -97,8 +97,16 @@ pub async fn run(
         cold = cold.max(t.elapsed().as_secs_f64() * 1e3);
     }
     report.add(NAME, backend, "dispatch_cold_max_ms", cold, "ms");
+    report.add(
+        NAME,
+        backend,
+        "rss_after_cold_dispatch_mib",
+        rss_mib(server.pid()).unwrap_or(f64::NAN),
+        "MiB",
+    );
+    // One unloaded request of each, and the sizes of what they return.
     let t = Instant::now();
-    gql(
+    let b = gql(
         &client,
         &server.base,
         &server.office,
@@ -109,10 +117,52 @@ pub async fn run(
     report.add(
         NAME,
         backend,
-        "board_first_ms",
+        "board_unloaded_ms",
         t.elapsed().as_secs_f64() * 1e3,
         "ms",
     );
+    let t = Instant::now();
+    let minimal = "query { board { totals { open } } }";
+    gql(&client, &server.base, &server.office, minimal, json!({})).await?;
+    report.add(
+        NAME,
+        backend,
+        "board_totals_only_unloaded_ms",
+        t.elapsed().as_secs_f64() * 1e3,
+        "ms",
+    );
+    let len = |v: &Value| v.as_array().map_or(0, Vec::len) as f64;
+    report.add(
+        NAME,
+        backend,
+        "board_agenda_len",
+        len(&b["board"]["agenda"]),
+        "tasks",
+    );
+    report.add(
+        NAME,
+        backend,
+        "board_rows",
+        len(&b["board"]["rows"]),
+        "rows",
+    );
+    let t = Instant::now();
+    let w = gql(
+        &client,
+        &server.base,
+        &server.office,
+        WORKLIST,
+        json!({ "d": departments[0] }),
+    )
+    .await?;
+    report.add(
+        NAME,
+        backend,
+        "worklist_unloaded_ms",
+        t.elapsed().as_secs_f64() * 1e3,
+        "ms",
+    );
+    report.add(NAME, backend, "worklist_len", len(&w["worklist"]), "tasks");
 
     let total = (config.query_rate * config.duration.as_secs_f64())
         .round()

@@ -381,6 +381,13 @@ pub async fn stream_history(
     after: Option<String>,
 ) -> async_graphql::Result<EventConnection> {
     let size = super::page::page_size(first).gql()?;
+    // PostgreSQL text cannot hold NUL (and no stream name does).
+    if stream_id.contains('\0') {
+        return Err(super::context::to_gql(crate::error::ServiceError::invalid(
+            "streamId",
+            "must not contain the NUL character",
+        )));
+    }
     let after_version: i64 = match after.as_deref() {
         None => 0,
         Some(c) => c.parse().map_err(|_| {
