@@ -178,12 +178,21 @@ fn incrementally(log: &[Envelope], batches: &[(usize, usize, After)]) -> (ReadMo
     let mut live = stored.clone();
     let mut next = 0;
     let mut batches = batches.iter().cycle();
+    // After a crash the same position is fed again without crashing, so the loop always
+    // progresses (a plan made only of crashes would otherwise never finish).
+    let mut just_crashed = false;
     while next < log.len() {
-        let &(size, overlap, after) = batches.next().expect("cycled");
+        let &(size, overlap, planned) = batches.next().expect("cycled");
+        let after = match planned {
+            After::Crash if just_crashed => After::Persist,
+            other => other,
+        };
+        just_crashed = false;
         let from = next.saturating_sub(overlap); // already-applied envelopes fed again
         let to = (next + size).min(log.len());
         let changed = live.apply_all(&log[from..to]);
         if let After::Crash = after {
+            just_crashed = true;
             live = stored.clone();
             next = log
                 .iter()

@@ -75,6 +75,7 @@ async fn run(backend: Backend, config: Config) {
         sent,
         (config.query_rate * config.duration.as_secs_f64()).round()
     );
+    assert_eq!(f("queries_failed"), 0.0, "no query failed at tiny size");
     assert_eq!(f("all_count"), sent, "every query answered");
     assert_eq!(
         f("board_count") + f("worklist_count") + f("dispatch_count"),

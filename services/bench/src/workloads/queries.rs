@@ -192,8 +192,20 @@ pub async fn run(
         }
     }
     let achieved = total as f64 / (start.elapsed().as_secs_f64()).max(1e-9);
+    report.add(
+        NAME,
+        backend,
+        "queries_failed",
+        errors.len() as f64,
+        "requests",
+    );
     if let Some(e) = errors.first() {
-        return Err(format!("{} of {total} queries failed: {e}", errors.len()).into());
+        // An overloaded server times out (pool acquire); keep the figures, say so.
+        report.notes.push(format!(
+            "{}: {} of {total} queries failed under load; first: {e}",
+            backend.name(),
+            errors.len()
+        ));
     }
     report.add(NAME, backend, "queries_sent", total as f64, "requests");
     report.add(NAME, backend, "queries_rate_achieved", achieved, "req/s");
