@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 use sqlx::Row;
+use std::collections::BTreeMap;
 
 use duban_store::Db;
 
@@ -51,9 +52,13 @@ impl SqlReadModelStore {
 /// The documents of a projection and (with NULL key and doc) its checkpoint.
 const LOAD: &str = "SELECT key, position, doc FROM read_models WHERE name = $1 \
      UNION ALL SELECT NULL, position, NULL FROM projection_checkpoints WHERE name = $1";
-const UPSERT_DOC: &str = "INSERT INTO read_models (name, key, position, doc) VALUES ($1, $2, $3, $4) \
-     ON CONFLICT (name, key) DO UPDATE SET position = excluded.position, doc = excluded.doc \
-     WHERE excluded.position > read_models.position";
+/// Documents go in multi-row statements of this many rows (4 binds each: well under
+/// SQLite's 32,766 and PostgreSQL's 65,535 bind limits). One statement per document made
+/// saving ~49,000 documents after a 1M-event rebuild take 13 s on PostgreSQL.
+const DOCS_PER_STATEMENT: usize = 500;
+const INSERT_DOCS: &str = "INSERT INTO read_models (name, key, position, doc) ";
+const ON_CONFLICT_DOCS: &str = " ON CONFLICT (name, key) DO UPDATE SET position = excluded.position, \
+     doc = excluded.doc WHERE excluded.position > read_models.position";
 const UPSERT_CHECKPOINT: &str = "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) \
      ON CONFLICT (name) DO UPDATE SET position = excluded.position \
      WHERE excluded.position > projection_checkpoints.position";
@@ -85,14 +90,26 @@ impl ReadModelStore for SqlReadModelStore {
     async fn save(&self, name: &str, docs: &[Doc], checkpoint: i64) -> ServiceResult<()> {
         on_db!(&self.db, |pool| {
             let mut tx = pool.begin().await?;
+            // One statement may not touch a key twice (PostgreSQL refuses), so keep each
+            // key's newest document only.
+            let mut newest: BTreeMap<&str, &Doc> = BTreeMap::new();
             for doc in docs {
-                sqlx::query(UPSERT_DOC)
-                    .bind(name)
-                    .bind(&doc.key)
-                    .bind(doc.position)
-                    .bind(&doc.json)
-                    .execute(&mut *tx)
-                    .await?;
+                let slot = newest.entry(doc.key.as_str()).or_insert(doc);
+                if doc.position > slot.position {
+                    *slot = doc;
+                }
+            }
+            let unique: Vec<&Doc> = newest.into_values().collect();
+            for chunk in unique.chunks(DOCS_PER_STATEMENT) {
+                let mut insert = sqlx::QueryBuilder::new(INSERT_DOCS);
+                insert.push_values(chunk, |mut row, doc| {
+                    row.push_bind(name)
+                        .push_bind(&doc.key)
+                        .push_bind(doc.position)
+                        .push_bind(&doc.json);
+                });
+                insert.push(ON_CONFLICT_DOCS);
+                insert.build().execute(&mut *tx).await?;
             }
             sqlx::query(UPSERT_CHECKPOINT)
                 .bind(name)
