@@ -2,7 +2,7 @@
 //! database `duban_bench_<random>` dropped when the guard drops (kept, for profiling,
 //! when `DUBAN_BENCH_KEEP_DB` is set).
 
-use duban_store::testing::{TempDbFile, with_database};
+use duban_store::testing::{TempDbFile, drop_database_blocking, with_database};
 use sqlx::{Connection, Executor, PgConnection};
 use uuid::Uuid;
 
@@ -82,27 +82,8 @@ impl Drop for FreshDb {
             eprintln!("kept bench database {name}");
             return;
         }
-        let admin_url = admin_url.clone();
-        let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-        // Drop cannot await: run the statement on a helper thread with its own runtime.
-        let result = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| e.to_string())?;
-            runtime.block_on(async {
-                let mut conn = PgConnection::connect(&admin_url)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                conn.execute(sql.as_str())
-                    .await
-                    .map_err(|e| e.to_string())?;
-                conn.close().await.map_err(|e| e.to_string())
-            })
-        })
-        .join();
-        if !matches!(result, Ok(Ok(()))) {
-            eprintln!("could not drop bench database {name}: {result:?}");
+        if let Err(e) = drop_database_blocking(admin_url, name) {
+            eprintln!("could not drop bench database {name}: {e}");
         }
     }
 }

@@ -8,7 +8,6 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::error::StoreError;
-use crate::row::StoredEvent;
 use crate::store::{Db, EventStore};
 use crate::{postgres, sqlite};
 
@@ -58,44 +57,6 @@ mod micros {
     }
 }
 
-impl From<StoredEvent> for LogEntry {
-    fn from(row: StoredEvent) -> Self {
-        Self {
-            position: row.position,
-            stream_id: row.stream_id,
-            stream_type: row.stream_type,
-            stream_version: row.stream_version,
-            event_id: row.event_id,
-            event_type: row.event_type,
-            schema_version: row.schema_version,
-            payload: row.payload,
-            metadata: row.metadata,
-            recorded_at: row.recorded_at,
-            prev_hash: row.prev_hash,
-            hash: row.hash,
-        }
-    }
-}
-
-impl From<LogEntry> for StoredEvent {
-    fn from(entry: LogEntry) -> Self {
-        Self {
-            position: entry.position,
-            stream_id: entry.stream_id,
-            stream_type: entry.stream_type,
-            stream_version: entry.stream_version,
-            event_id: entry.event_id,
-            event_type: entry.event_type,
-            schema_version: entry.schema_version,
-            payload: entry.payload,
-            metadata: entry.metadata,
-            recorded_at: entry.recorded_at,
-            prev_hash: entry.prev_hash,
-            hash: entry.hash,
-        }
-    }
-}
-
 /// Up to `limit` entries with `after < position <= up_to`, in position order, exactly as
 /// stored. Fails on the first row that cannot be decoded.
 pub async fn read_log(
@@ -109,9 +70,6 @@ pub async fn read_log(
         Db::Postgres(pool) => postgres::read::page(&pool, after, up_to, limit).await?,
     };
     rows.into_iter()
-        .map(|(position, row)| {
-            row.map(LogEntry::from)
-                .map_err(|detail| StoreError::Corrupt { position, detail })
-        })
+        .map(|(position, row)| row.map_err(|detail| StoreError::Corrupt { position, detail }))
         .collect()
 }

@@ -2,30 +2,15 @@
 //! [`RecordedEvent`]. Metadata stays a raw JSON value here so that verification hashes
 //! exactly what is stored (an added key changes the hash).
 
-use chrono::{DateTime, Utc};
 use serde_json::Value;
-use uuid::Uuid;
 
 use crate::error::StoreError;
 use crate::event::RecordedEvent;
 use crate::hash::{CanonicalEvent, canonical_json};
 
-/// One decoded row of the `events` table.
-#[derive(Clone, Debug)]
-pub(crate) struct StoredEvent {
-    pub position: i64,
-    pub stream_id: String,
-    pub stream_type: String,
-    pub stream_version: i64,
-    pub event_id: Uuid,
-    pub event_type: String,
-    pub schema_version: i32,
-    pub payload: Value,
-    pub metadata: Value,
-    pub recorded_at: DateTime<Utc>,
-    pub prev_hash: String,
-    pub hash: String,
-}
+/// One decoded row of the `events` table: the same record `export-events` writes, so
+/// reading, verifying and importing share one shape.
+pub(crate) use crate::log_entry::LogEntry as StoredEvent;
 
 /// A row's position and the row, or why it could not be decoded.
 pub(crate) type RawRow = (i64, Result<StoredEvent, String>);

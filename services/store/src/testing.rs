@@ -109,29 +109,35 @@ impl TempPgDatabase {
 
 impl Drop for TempPgDatabase {
     fn drop(&mut self) {
-        let admin_url = self.admin_url.clone();
-        let sql = format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name);
-        // Drop cannot await: run the statement on a helper thread with its own runtime.
-        let result = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| e.to_string())?;
-            runtime.block_on(async {
-                let mut conn = PgConnection::connect(&admin_url)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                conn.execute(sql.as_str())
-                    .await
-                    .map_err(|e| e.to_string())?;
-                conn.close().await.map_err(|e| e.to_string())
-            })
-        })
-        .join();
-        if !matches!(result, Ok(Ok(()))) {
-            eprintln!("could not drop test database {}: {result:?}", self.name);
+        if let Err(e) = drop_database_blocking(&self.admin_url, &self.name) {
+            eprintln!("could not drop test database {}: {e}", self.name);
         }
     }
+}
+
+/// Drops database `name` (`WITH (FORCE)`) on the server at `admin_url`, blocking. For
+/// `Drop` impls, which cannot await: the statement runs on a helper thread with its own
+/// runtime, so it works inside and outside a tokio runtime.
+pub fn drop_database_blocking(admin_url: &str, name: &str) -> Result<(), String> {
+    let admin_url = admin_url.to_string();
+    let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        runtime.block_on(async {
+            let mut conn = PgConnection::connect(&admin_url)
+                .await
+                .map_err(|e| e.to_string())?;
+            conn.execute(sql.as_str())
+                .await
+                .map_err(|e| e.to_string())?;
+            conn.close().await.map_err(|e| e.to_string())
+        })
+    })
+    .join()
+    .map_err(|_| "the drop thread panicked".to_string())?
 }
 
 /// Creates a fresh database `duban_t_<random>` on the server named by

@@ -105,8 +105,7 @@ impl LogImport {
             position: entry.position,
             detail,
         };
-        self.verifier
-            .check((entry.position, Ok(entry.clone().into())));
+        self.verifier.check((entry.position, Ok(entry.clone())));
         if self.verifier.is_broken() {
             let report = std::mem::take(&mut self.verifier).finish(entry.position);
             return Err(StoreError::ImportRefused {
