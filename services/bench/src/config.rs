@@ -66,6 +66,15 @@ pub struct Config {
     pub duban_bin: PathBuf,
     /// Run the database limits (pgbench, the SQLite loop).
     pub limits: bool,
+    /// Workload groups to run (`commands`, `bulk`, `big`); empty = all.
+    pub only: Vec<String>,
+}
+
+impl Config {
+    /// True when the workload group `name` is selected.
+    pub fn runs(&self, name: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|o| o == name)
+    }
 }
 
 impl Config {
@@ -85,6 +94,7 @@ impl Config {
             server: ServerMode::Auto,
             duban_bin: PathBuf::from("target/release/duban"),
             limits: true,
+            only: Vec::new(),
         }
     }
 

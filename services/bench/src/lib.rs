@@ -43,10 +43,16 @@ pub async fn run_all(config: &Config) -> BenchResult<Report> {
                 Backend::Postgres => limits::pgbench::run(&mut report, config).await?,
             }
         }
-        workloads::commands::http(&mut report, config, backend).await?;
-        workloads::commands::in_process(&mut report, config, backend).await?;
-        workloads::bulk::run(&mut report, config, backend).await?;
-        workloads::big::run(&mut report, config, backend).await?;
+        if config.runs("commands") {
+            workloads::commands::http(&mut report, config, backend).await?;
+            workloads::commands::in_process(&mut report, config, backend).await?;
+        }
+        if config.runs("bulk") {
+            workloads::bulk::run(&mut report, config, backend).await?;
+        }
+        if config.runs("big") {
+            workloads::big::run(&mut report, config, backend).await?;
+        }
     }
     report.finish();
     Ok(report)

@@ -45,6 +45,9 @@ struct Args {
     /// Skip pgbench and the SQLite loop.
     #[arg(long)]
     no_limits: bool,
+    /// Only these workload groups: commands (1, 2, 6), bulk (3), big (3 log, 4, 5, 7).
+    #[arg(long, value_delimiter = ',')]
+    only: Option<Vec<String>>,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -87,6 +90,7 @@ async fn main() {
     };
     config.duban_bin = args.duban_bin;
     config.limits = !args.no_limits;
+    config.only = args.only.unwrap_or_default();
     match run_all(&config).await {
         Ok(report) if args.json => {
             println!(
