@@ -61,7 +61,7 @@ impl App {
         command: A::Command,
     ) -> ServiceResult<Executed<A>>
     where
-        A: Aggregate + Send + Sync,
+        A: Aggregate + Send + Sync + 'static,
         A::Command: Send + Sync,
     {
         let executed = self

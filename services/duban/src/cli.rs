@@ -178,9 +178,12 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
             }
             let server = serve(Arc::clone(&app), listener, ServerConfig { max_lag })
                 .map_err(|e| ServiceError::Internal(e.to_string()))?;
-            server
+            let stopped = server
                 .await
-                .map_err(|e| ServiceError::Internal(e.to_string()))
+                .map_err(|e| ServiceError::Internal(e.to_string()));
+            // Save what the follower folded but had not saved yet.
+            app.read.flush().await?;
+            stopped
         }
         Command::Token { action } => {
             let app = App::open(&cli.database_url, clock).await?;
@@ -213,6 +216,7 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
                 )
                 .await?;
             progress.finish_and_clear();
+            app.read.flush().await?;
             println!(
                 "imported plan {} ({}): {} measures, {} departments created, {} unrecognised lines",
                 done.plan.title,
@@ -229,6 +233,7 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
         Command::Tick => {
             let app = App::open(&cli.database_url, clock).await?;
             let marked = app.tick().await?;
+            app.read.flush().await?;
             println!("overdue clock: {marked} task(s) marked overdue");
             Ok(())
         }

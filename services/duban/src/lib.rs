@@ -3,7 +3,8 @@
 //!
 //! Layout:
 //! - [`app`]: the application (store, command path, read models, clock, metrics).
-//! - [`commands`]: load, decide, append; idempotency and conflict retries.
+//! - [`commands`]: load, decide, append; idempotency and conflict retries;
+//!   [`snapshots`]: the last known state per stream, checked by the append's version.
 //! - [`ops`]: one file per command family, shared by the API, the CLI and the demo;
 //!   [`ops::tick`] is the overdue clock; [`ops::import_plan`] the plan importer.
 //! - [`readmodel`]: the read models at run time, persisted with their checkpoint.
@@ -28,6 +29,7 @@ pub mod metrics;
 pub mod ops;
 pub mod progress;
 pub mod readmodel;
+pub mod snapshots;
 pub mod telemetry;
 pub mod transfer;
 

@@ -19,6 +19,9 @@
 //! - `connect` — [`connect()`] picks the backend from a URL.
 //! - `notify` — the watch channel behind [`EventStore::subscribe`].
 //! - `fault` — [`FaultHook`], fault injection for tests.
+//! - `group` — group commit: one writer task per store writes concurrent appends in one
+//!   transaction, each member checked on its own; `recent` — the events it committed
+//!   last, which serve `read_all` right behind this process's own writes.
 //! - [`testing`] — fresh SQLite files and PostgreSQL databases for tests.
 
 mod append;
@@ -26,12 +29,14 @@ mod connect;
 mod error;
 mod event;
 mod fault;
+mod group;
 mod hash;
 mod import;
 mod log_entry;
 mod migrations;
 mod notify;
 mod postgres;
+mod recent;
 mod row;
 mod sqlite;
 mod store;

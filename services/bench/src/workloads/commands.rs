@@ -159,8 +159,42 @@ pub async fn http(report: &mut Report, config: &Config, backend: Backend) -> Ben
             "events",
         );
     }
+    floor(report, config, backend, &server).await?;
     server.stop().await;
     report.end(mark);
+    Ok(())
+}
+
+/// The floor under workload 1: the same clients sending the cheapest authenticated
+/// request (`me`: token lookup, GraphQL parse, validate, execute, JSON) instead of a
+/// command. A command over HTTP cannot be faster than this on this machine.
+async fn floor(
+    report: &mut Report,
+    config: &Config,
+    backend: Backend,
+    server: &Server,
+) -> BenchResult<()> {
+    let client = reqwest::Client::new();
+    for &c in &config.clients {
+        let (client, base, token) = (client.clone(), server.base.clone(), server.office.clone());
+        let result = closed_loop(c, config.duration, move |_, _| {
+            let (client, base, token) = (client.clone(), base.clone(), token.clone());
+            async move {
+                gql(&client, &base, &token, "{ me { name role } }", json!({}))
+                    .await
+                    .map(|_| ())
+            }
+        })
+        .await;
+        check(&result, result.latencies.len() as i64)?;
+        report.add(
+            HTTP,
+            backend,
+            &format!("http_floor_req_per_s@{c}"),
+            result.rate(),
+            "req/s",
+        );
+    }
     Ok(())
 }
 

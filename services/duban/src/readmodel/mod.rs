@@ -7,7 +7,8 @@
 
 pub mod persist;
 
-use std::sync::{Arc, RwLock};
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex, RwLock};
 
 use duban_domain::Role;
 use duban_domain::ids::DepartmentId;
@@ -24,11 +25,23 @@ pub const CORE: &str = "core";
 const BATCH: i64 = 2000;
 
 /// The live read models.
+///
+/// Folding and saving are separate steps. A command waits only until the in-memory model
+/// has folded its events ([`Self::wait_for`]: read your writes); the documents those
+/// events changed are marked dirty and saved with the checkpoint by [`Self::flush`],
+/// which the follower runs after every catch-up, so one save covers every command that
+/// arrived meanwhile. A crash between fold and save loses nothing: the stored checkpoint
+/// is behind, and the next start folds those events again.
 pub struct ReadModels {
     model: RwLock<ReadModel>,
+    /// Documents changed since the last save. Lock order: `model`, then `dirty`.
+    dirty: Mutex<BTreeSet<Key>>,
     store: Arc<dyn EventStore>,
     persist: Arc<dyn ReadModelStore>,
+    /// Serialises folding.
     runner: tokio::sync::Mutex<()>,
+    /// Serialises saving.
+    saver: tokio::sync::Mutex<()>,
 }
 
 /// Turns a stored event into what the reducers read.
@@ -81,9 +94,11 @@ impl ReadModels {
         model.position = checkpoint;
         let this = Arc::new(Self {
             model: RwLock::new(model),
+            dirty: Mutex::new(BTreeSet::new()),
             store,
             persist,
             runner: tokio::sync::Mutex::new(()),
+            saver: tokio::sync::Mutex::new(()),
         });
         this.catch_up().await?;
         Ok(this)
@@ -99,8 +114,17 @@ impl ReadModels {
         self.read(|m| m.position)
     }
 
-    /// Folds in everything committed since the checkpoint; returns the new position.
+    /// Folds in everything committed since the checkpoint and saves what changed;
+    /// returns the new position.
     pub async fn catch_up(&self) -> ServiceResult<i64> {
+        let position = self.fold().await?;
+        self.flush().await?;
+        Ok(position)
+    }
+
+    /// Folds in everything committed since the last fold, in memory only (the changed
+    /// documents are marked for the next [`Self::flush`]); returns the new position.
+    pub async fn fold(&self) -> ServiceResult<i64> {
         let _running = self.runner.lock().await;
         loop {
             let records = self.store.read_all(self.position(), BATCH).await?;
@@ -111,25 +135,41 @@ impl ReadModels {
                 .iter()
                 .map(envelope)
                 .collect::<ServiceResult<Vec<_>>>()?;
-            let (position, docs) = {
-                let mut model = self.model.write().unwrap_or_else(|e| e.into_inner());
-                let touched = model.apply_all(&envelopes);
-                let docs = touched
-                    .iter()
-                    .filter_map(|key| doc_of(&model, key).transpose())
-                    .collect::<ServiceResult<Vec<_>>>()?;
-                (model.position, docs)
-            };
-            // The memory may run ahead of the database if this fails: a restart folds the
-            // same events in again from the checkpoint, and documents only move forward.
-            self.persist.save(CORE, &docs, position).await?;
+            let mut model = self.model.write().unwrap_or_else(|e| e.into_inner());
+            let touched = model.apply_all(&envelopes);
+            self.dirty().extend(touched);
         }
     }
 
-    /// Returns once everything up to `position` is folded in (read your writes).
+    fn dirty(&self) -> std::sync::MutexGuard<'_, BTreeSet<Key>> {
+        self.dirty.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Saves the documents changed since the last save, with the checkpoint they are
+    /// consistent with, in one transaction. On failure they stay marked for the next try.
+    pub async fn flush(&self) -> ServiceResult<()> {
+        let _saving = self.saver.lock().await;
+        let (keys, docs, position) = {
+            let model = self.model.read().unwrap_or_else(|e| e.into_inner());
+            let keys = std::mem::take(&mut *self.dirty());
+            let docs = keys
+                .iter()
+                .filter_map(|key| doc_of(&model, key).transpose())
+                .collect::<ServiceResult<Vec<_>>>()?;
+            (keys, docs, model.position)
+        };
+        if let Err(e) = self.persist.save(CORE, &docs, position).await {
+            self.dirty().extend(keys);
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Returns once everything up to `position` is folded in (read your writes). Saving
+    /// is left to the follower.
     pub async fn wait_for(&self, position: i64) -> ServiceResult<()> {
         if self.position() < position {
-            self.catch_up().await?;
+            self.fold().await?;
         }
         Ok(())
     }

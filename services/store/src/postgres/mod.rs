@@ -1,6 +1,7 @@
 //! [`PgStore`]: the PostgreSQL backend.
 
 mod append;
+mod group;
 mod listen;
 pub(crate) mod read;
 
@@ -19,6 +20,7 @@ use crate::append::{Appended, StreamAppend, validate};
 use crate::error::StoreError;
 use crate::event::{Metadata, RecordedEvent, normalize_time};
 use crate::fault::{FaultHook, Faults};
+use crate::group::Committer;
 use crate::migrations::POSTGRES_MIGRATOR;
 use crate::notify::{TaskGuard, advance};
 use crate::row::into_events;
@@ -37,7 +39,8 @@ const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 pub struct PgStore {
     pool: PgPool,
     head: Arc<watch::Sender<i64>>,
-    faults: Faults,
+    faults: Arc<Faults>,
+    committer: Committer,
     _listener: TaskGuard,
 }
 
@@ -59,10 +62,16 @@ impl PgStore {
         let (head, _) = watch::channel(read::head(&pool).await?);
         let head = Arc::new(head);
         let listener = tokio::spawn(listen::listen(pool.clone(), Arc::clone(&head)));
+        let faults = Arc::new(Faults::default());
+        let committer = Committer::start(group::PgWriter {
+            pool: pool.clone(),
+            faults: Arc::clone(&faults),
+        });
         Ok(Self {
             pool,
             head,
-            faults: Faults::default(),
+            faults,
+            committer,
             _listener: TaskGuard(listener),
         })
     }
@@ -95,8 +104,10 @@ impl EventStore for PgStore {
             });
         }
         let recorded_at = normalize_time(recorded_at);
-        let appended =
-            append::append(&self.pool, &self.faults, batch, meta, recorded_at, total).await?;
+        let appended = self
+            .committer
+            .append(batch, meta, recorded_at, total)
+            .await?;
         if let Some(last) = appended.last_position()
             && !appended.duplicate
         {
@@ -120,6 +131,9 @@ impl EventStore for PgStore {
     ) -> Result<Vec<RecordedEvent>, StoreError> {
         if limit <= 0 {
             return Ok(Vec::new());
+        }
+        if let Some(events) = self.committer.recent(after_position, limit) {
+            return Ok(events);
         }
         into_events(read::page(&self.pool, after_position, i64::MAX, limit).await?)
     }

@@ -1,6 +1,7 @@
 //! [`SqliteStore`]: the embedded default backend, one SQLite file in WAL mode.
 
 mod append;
+mod group;
 pub(crate) mod read;
 
 use std::path::Path;
@@ -12,12 +13,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use tokio::sync::{Mutex, watch};
+use tokio::sync::watch;
 
 use crate::append::{Appended, StreamAppend, validate};
 use crate::error::StoreError;
 use crate::event::{Metadata, RecordedEvent, normalize_time};
 use crate::fault::{FaultHook, Faults};
+use crate::group::Committer;
 use crate::migrations::SQLITE_MIGRATOR;
 use crate::notify::{TaskGuard, advance};
 use crate::row::into_events;
@@ -34,8 +36,8 @@ const POLL_INTERVAL: Duration = Duration::from_millis(500);
 pub struct SqliteStore {
     pool: SqlitePool,
     head: Arc<watch::Sender<i64>>,
-    writer: Mutex<()>,
-    faults: Faults,
+    faults: Arc<Faults>,
+    committer: Committer,
     _poller: TaskGuard,
 }
 
@@ -72,11 +74,16 @@ impl SqliteStore {
         let (head, _) = watch::channel(read::head(&pool).await?);
         let head = Arc::new(head);
         let poller = tokio::spawn(poll_head(pool.clone(), Arc::clone(&head)));
+        let faults = Arc::new(Faults::default());
+        let committer = Committer::start(group::SqliteWriter {
+            pool: pool.clone(),
+            faults: Arc::clone(&faults),
+        });
         Ok(Self {
             pool,
             head,
-            writer: Mutex::new(()),
-            faults: Faults::default(),
+            faults,
+            committer,
             _poller: TaskGuard(poller),
         })
     }
@@ -120,9 +127,11 @@ impl EventStore for SqliteStore {
             });
         }
         let recorded_at = normalize_time(recorded_at);
-        let _writer = self.writer.lock().await;
-        let appended =
-            append::append(&self.pool, &self.faults, batch, meta, recorded_at, total).await?;
+        // The writer task serialises this process's appends (and groups them).
+        let appended = self
+            .committer
+            .append(batch, meta, recorded_at, total)
+            .await?;
         if let Some(last) = appended.last_position()
             && !appended.duplicate
         {
@@ -146,6 +155,9 @@ impl EventStore for SqliteStore {
     ) -> Result<Vec<RecordedEvent>, StoreError> {
         if limit <= 0 {
             return Ok(Vec::new());
+        }
+        if let Some(events) = self.committer.recent(after_position, limit) {
+            return Ok(events);
         }
         into_events(read::page(&self.pool, after_position, i64::MAX, limit).await?)
     }

@@ -7,6 +7,7 @@
 mod backends;
 mod concurrency;
 mod conformance;
+mod group;
 mod support;
 
 /// Instantiates each named conformance check once per backend.

@@ -1,0 +1,356 @@
+//! Group commit: concurrent appends of one process share one transaction.
+//!
+//! Appends are serialised (see the `store` module), so a lone writer pays a whole
+//! transaction — lock, stream heads, insert, commit with its WAL flush — per command.
+//! Every backend therefore hands its appends to one writer task. The task takes what is
+//! queued, and when more than one append is waiting it writes them in one transaction:
+//! one head lock, one stream-head lookup, one multi-row insert, one commit. Each member
+//! is still checked on its own, in arrival order: a stale expected version or a stream
+//! type mismatch refuses that member only, a command id handled before answers that
+//! member with the first append's events, and positions stay contiguous because refused
+//! members take none. A second append with a command id already in the group waits for
+//! the next group, so it is answered as the duplicate it is. If the group's transaction
+//! fails as a whole (a database error), every member is retried on its own, so one
+//! member's failure never becomes another's.
+//!
+//! A lone append, an append the fault hook would abort and an append without events
+//! take the original one-append transaction.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::append::{Appended, Planned, StreamAppend, StreamHead, plan};
+use crate::error::StoreError;
+use crate::event::{Metadata, RecordedEvent};
+use crate::notify::TaskGuard;
+use crate::recent::Recent;
+
+/// Most appends written in one group.
+const MAX_MEMBERS: usize = 256;
+/// Most events written in one group (more waits for the next one).
+const MAX_EVENTS: i64 = 5_000;
+
+/// One append waiting for the writer task, and where its answer goes.
+struct Pending {
+    request: Request,
+    reply: oneshot::Sender<Result<Appended, StoreError>>,
+}
+
+/// One append as the writer task hands it to a backend.
+pub(crate) struct Request {
+    /// The streams and events.
+    pub batch: Vec<StreamAppend>,
+    /// Who, and the command id.
+    pub meta: Metadata,
+    /// The append's timestamp (already normalised by the backend).
+    pub recorded_at: DateTime<Utc>,
+    /// Number of events in `batch`.
+    pub total: i64,
+}
+
+/// What a backend does with the appends the writer task takes.
+#[async_trait]
+pub(crate) trait GroupWriter: Send + Sync + 'static {
+    /// True when this append must run on its own (e.g. the fault hook would abort it).
+    fn solo_only(&self, request: &Request) -> bool;
+    /// One append in its own transaction (the original path).
+    async fn solo(&self, request: Request) -> Result<Appended, StoreError>;
+    /// Several appends in one transaction: one answer per member, in order, or an error
+    /// when the transaction as a whole failed (then nothing was written).
+    async fn group(&self, members: &[&Request]) -> Result<Vec<Member>, StoreError>;
+}
+
+/// The writer task's mailbox; dropping it (with the store) stops the task.
+#[derive(Debug)]
+pub(crate) struct Committer {
+    tx: mpsc::UnboundedSender<Pending>,
+    recent: Arc<Recent>,
+    _task: TaskGuard,
+}
+
+impl Committer {
+    /// Starts the writer task for `writer`.
+    pub(crate) fn start(writer: impl GroupWriter) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let recent = Arc::new(Recent::default());
+        let task = tokio::spawn(run(writer, rx, Arc::clone(&recent)));
+        Self {
+            tx,
+            recent,
+            _task: TaskGuard(task),
+        }
+    }
+
+    /// Events this process committed, from `after + 1` on, when it still holds that
+    /// position (see [`Recent`]); `None` means: ask the database.
+    pub(crate) fn recent(&self, after: i64, limit: i64) -> Option<Vec<RecordedEvent>> {
+        self.recent.after(after, limit)
+    }
+
+    /// Queues an append and waits for its answer.
+    pub(crate) async fn append(
+        &self,
+        batch: Vec<StreamAppend>,
+        meta: &Metadata,
+        recorded_at: DateTime<Utc>,
+        total: i64,
+    ) -> Result<Appended, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        let pending = Pending {
+            request: Request {
+                batch,
+                meta: meta.clone(),
+                recorded_at,
+                total,
+            },
+            reply,
+        };
+        self.tx
+            .send(pending)
+            .map_err(|_| StoreError::InvalidAppend("the store is closed".into()))?;
+        answer
+            .await
+            .map_err(|_| StoreError::InvalidAppend("the store closed during the append".into()))?
+    }
+}
+
+async fn run(
+    writer: impl GroupWriter,
+    mut rx: mpsc::UnboundedReceiver<Pending>,
+    recent: Arc<Recent>,
+) {
+    let mut waiting: VecDeque<Pending> = VecDeque::new();
+    loop {
+        if waiting.is_empty() {
+            match rx.recv().await {
+                Some(p) => waiting.push_back(p),
+                None => return,
+            }
+        }
+        while let Ok(p) = rx.try_recv() {
+            waiting.push_back(p);
+        }
+        let (grouped, mut solo) = take_group(&writer, &mut waiting);
+        if grouped.len() > 1 {
+            write_group(&writer, &recent, grouped).await;
+        } else {
+            solo.extend(grouped);
+        }
+        for p in solo {
+            answer_solo(&writer, &recent, p).await;
+        }
+    }
+}
+
+/// Takes the next group off the queue (and the appends that must run alone); leaves
+/// repeated command ids and the overflow for the next round.
+fn take_group(
+    writer: &impl GroupWriter,
+    waiting: &mut VecDeque<Pending>,
+) -> (Vec<Pending>, Vec<Pending>) {
+    let mut grouped = Vec::new();
+    let mut solo = Vec::new();
+    let mut later = VecDeque::new();
+    let mut ids = HashSet::new();
+    let mut events = 0;
+    while let Some(p) = waiting.pop_front() {
+        let r = &p.request;
+        if r.total == 0 || writer.solo_only(r) {
+            solo.push(p);
+            continue;
+        }
+        let full = grouped.len() >= MAX_MEMBERS || (events > 0 && events + r.total > MAX_EVENTS);
+        let repeated = r
+            .meta
+            .command_id
+            .as_ref()
+            .is_some_and(|id| ids.contains(id));
+        if full || repeated {
+            later.push_back(p);
+            continue;
+        }
+        if let Some(id) = &r.meta.command_id {
+            ids.insert(id.clone());
+        }
+        events += r.total;
+        grouped.push(p);
+    }
+    *waiting = later;
+    (grouped, solo)
+}
+
+/// Sends an answer, first remembering what it committed.
+fn reply(
+    recent: &Recent,
+    to: oneshot::Sender<Result<Appended, StoreError>>,
+    answer: Result<Appended, StoreError>,
+) {
+    if let Ok(appended) = &answer
+        && !appended.duplicate
+    {
+        recent.push(&appended.events);
+    }
+    let _ = to.send(answer);
+}
+
+async fn answer_solo(writer: &impl GroupWriter, recent: &Recent, p: Pending) {
+    let answer = writer.solo(p.request).await;
+    reply(recent, p.reply, answer);
+}
+
+async fn write_group(writer: &impl GroupWriter, recent: &Recent, members: Vec<Pending>) {
+    let refs: Vec<&Request> = members.iter().map(|p| &p.request).collect();
+    match writer.group(&refs).await {
+        Ok(answers) => {
+            for (p, member) in members.into_iter().zip(answers) {
+                reply(recent, p.reply, member.into_answer());
+            }
+        }
+        Err(error) => {
+            tracing::warn!(%error, members = members.len(), "group append failed; retrying each alone");
+            for p in members {
+                answer_solo(writer, recent, p).await;
+            }
+        }
+    }
+}
+
+/// What became of one member of a group.
+pub(crate) enum Member {
+    /// Written with these events.
+    Written(Vec<RecordedEvent>),
+    /// Its command id was handled before: the first append's events.
+    Duplicate(Vec<RecordedEvent>),
+    /// Refused (stale version, type mismatch, unreadable earlier answer); nothing written.
+    Refused(StoreError),
+}
+
+impl Member {
+    fn into_answer(self) -> Result<Appended, StoreError> {
+        match self {
+            Member::Written(events) => Ok(Appended {
+                events,
+                duplicate: false,
+            }),
+            Member::Duplicate(events) => Ok(Appended {
+                events,
+                duplicate: true,
+            }),
+            Member::Refused(error) => Err(error),
+        }
+    }
+}
+
+/// A planned group: per member, its planned events (or why it is not written).
+pub(crate) struct GroupPlan {
+    /// One slot per member, in order.
+    pub slots: Vec<Slot>,
+    /// The head before the group.
+    pub head: i64,
+    /// The head after the group (equal to `head` when nothing is written).
+    pub last: i64,
+}
+
+/// One member's plan.
+pub(crate) enum Slot {
+    /// To be written.
+    Write(Planned),
+    /// Answered otherwise (duplicate or refused).
+    Done(Member),
+}
+
+impl GroupPlan {
+    /// Plans every member in order against the stream `heads` (as locked), numbering
+    /// from `head + 1`. `answered[i]` is the answer already found for member `i` (a
+    /// command id handled before).
+    pub(crate) fn new(
+        members: &[&Request],
+        mut heads: HashMap<String, StreamHead>,
+        head: i64,
+        mut answered: Vec<Option<Member>>,
+    ) -> Self {
+        let mut position = head + 1;
+        let mut slots = Vec::with_capacity(members.len());
+        for (i, m) in members.iter().enumerate() {
+            if let Some(done) = answered.get_mut(i).and_then(Option::take) {
+                slots.push(Slot::Done(done));
+                continue;
+            }
+            match plan(m.batch.clone(), &heads, position, &m.meta, m.recorded_at) {
+                Ok(planned) => {
+                    for e in &planned.events {
+                        heads.insert(
+                            e.stream_id.clone(),
+                            StreamHead {
+                                stream_type: e.stream_type.clone(),
+                                version: e.stream_version,
+                                hash: e.hash.clone(),
+                            },
+                        );
+                    }
+                    position += i64::try_from(planned.events.len()).expect("fits in i64");
+                    slots.push(Slot::Write(planned));
+                }
+                Err(error) => slots.push(Slot::Done(Member::Refused(error))),
+            }
+        }
+        Self {
+            slots,
+            head,
+            last: position - 1,
+        }
+    }
+
+    /// Every row to insert: (event, canonical payload, canonical metadata).
+    pub(crate) fn rows(&self) -> impl Iterator<Item = (&RecordedEvent, &str, &str)> {
+        self.written().flat_map(|p| {
+            p.events
+                .iter()
+                .zip(&p.payloads)
+                .map(|(e, payload)| (e, payload.as_str(), p.metadata.as_str()))
+        })
+    }
+
+    /// Every command id to record: (id, first position, event count, recorded at).
+    pub(crate) fn commands(&self) -> impl Iterator<Item = (&str, i64, i64, DateTime<Utc>)> {
+        self.written().filter_map(|p| {
+            let first = p.events.first()?;
+            let id = first.metadata.command_id.as_deref()?;
+            let count = i64::try_from(p.events.len()).expect("fits in i64");
+            Some((id, first.position, count, first.recorded_at))
+        })
+    }
+
+    fn written(&self) -> impl Iterator<Item = &Planned> {
+        self.slots.iter().filter_map(|s| match s {
+            Slot::Write(p) => Some(p),
+            Slot::Done(_) => None,
+        })
+    }
+
+    /// The members' answers once the group is committed.
+    pub(crate) fn into_members(self) -> Vec<Member> {
+        self.slots
+            .into_iter()
+            .map(|s| match s {
+                Slot::Write(p) => Member::Written(p.events),
+                Slot::Done(m) => m,
+            })
+            .collect()
+    }
+}
+
+/// The distinct streams of a group, for one stream-head lookup.
+pub(crate) fn streams<'a>(members: &[&'a Request]) -> Vec<&'a str> {
+    let mut seen = HashSet::new();
+    members
+        .iter()
+        .flat_map(|m| &m.batch)
+        .map(|part| part.stream_id.as_str())
+        .filter(|id| seen.insert(*id))
+        .collect()
+}

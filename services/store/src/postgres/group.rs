@@ -1,0 +1,200 @@
+//! The PostgreSQL side of group commit (see the `group` module): several appends in one
+//! transaction under the `event_head` row lock.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use sqlx::{PgConnection, PgPool};
+
+use crate::append::{Appended, StreamHead};
+use crate::error::StoreError;
+use crate::fault::Faults;
+use crate::group::{GroupPlan, GroupWriter, Member, Request, streams};
+use crate::postgres::append::append;
+use crate::postgres::listen::CHANNEL;
+use crate::postgres::read;
+use crate::row::into_events;
+
+/// Like the one-append INSERT, with metadata and time per row (members differ).
+const INSERT: &str = "INSERT INTO events (position, stream_id, stream_type, stream_version, \
+     event_id, event_type, schema_version, payload, metadata, recorded_at, prev_hash, hash) \
+     SELECT u.position, u.stream_id, u.stream_type, u.stream_version, u.event_id, u.event_type, \
+            u.schema_version, u.payload::json, u.metadata::json, u.recorded_at, u.prev_hash, u.hash \
+     FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::uuid[], $6::text[], \
+                 $7::int4[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::text[]) \
+          AS u(position, stream_id, stream_type, stream_version, event_id, event_type, \
+               schema_version, payload, metadata, recorded_at, prev_hash, hash)";
+
+const COMMANDS: &str = "INSERT INTO commands (command_id, first_position, event_count, recorded_at) \
+     SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::bigint[], $4::timestamptz[])";
+
+/// Appends of one [`crate::PgStore`], written by its writer task.
+pub(crate) struct PgWriter {
+    pub pool: PgPool,
+    pub faults: Arc<Faults>,
+}
+
+#[async_trait]
+impl GroupWriter for PgWriter {
+    fn solo_only(&self, request: &Request) -> bool {
+        self.faults.should_abort(&request.batch)
+    }
+
+    async fn solo(&self, r: Request) -> Result<Appended, StoreError> {
+        append(
+            &self.pool,
+            &self.faults,
+            r.batch,
+            &r.meta,
+            r.recorded_at,
+            r.total,
+        )
+        .await
+    }
+
+    async fn group(&self, members: &[&Request]) -> Result<Vec<Member>, StoreError> {
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
+            .await?;
+        let plan = plan(&mut tx, members).await?;
+        if plan.last == plan.head {
+            tx.rollback().await?;
+            return Ok(plan.into_members());
+        }
+        insert(&mut tx, &plan).await?;
+        sqlx::query_scalar::<_, String>(
+            "WITH h AS (UPDATE event_head SET position = $1 WHERE id = 1 RETURNING position) \
+             SELECT pg_notify($2, h.position::text)::text FROM h",
+        )
+        .bind(plan.last)
+        .bind(CHANNEL)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(plan.into_members())
+    }
+}
+
+/// Locks the head, finds handled command ids and stream heads, and plans every member.
+async fn plan(conn: &mut PgConnection, members: &[&Request]) -> Result<GroupPlan, StoreError> {
+    // The row lock serialises appenders across connections and processes until commit.
+    let head: i64 = sqlx::query_scalar(
+        "UPDATE event_head SET position = position WHERE id = 1 RETURNING position",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+
+    let ids: Vec<&str> = members
+        .iter()
+        .filter_map(|m| m.meta.command_id.as_deref())
+        .collect();
+    let mut answered: Vec<Option<Member>> = members.iter().map(|_| None).collect();
+    if !ids.is_empty() {
+        let seen: HashMap<String, (i64, i64)> = sqlx::query_as::<_, (String, i64, i64)>(
+            "SELECT command_id, first_position, event_count FROM commands \
+             WHERE command_id = ANY($1)",
+        )
+        .bind(&ids)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(id, first, count)| (id, (first, count)))
+        .collect();
+        for (slot, m) in answered.iter_mut().zip(members) {
+            let Some(&(first, count)) = m.meta.command_id.as_ref().and_then(|id| seen.get(id))
+            else {
+                continue;
+            };
+            let rows = read::range(conn, first, count).await?;
+            *slot = Some(match into_events(rows) {
+                Ok(events) => Member::Duplicate(events),
+                Err(error) => Member::Refused(error),
+            });
+        }
+    }
+
+    let ids = streams(members);
+    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
+        "SELECT s.stream_id, e.stream_type, e.stream_version, e.hash \
+         FROM UNNEST($1::text[]) AS s(stream_id) \
+         CROSS JOIN LATERAL (SELECT stream_type, stream_version, hash FROM events \
+                             WHERE events.stream_id = s.stream_id \
+                             ORDER BY stream_version DESC LIMIT 1) AS e",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?;
+    let heads = rows
+        .into_iter()
+        .map(|(id, stream_type, version, hash)| {
+            let head = StreamHead {
+                stream_type,
+                version,
+                hash,
+            };
+            (id, head)
+        })
+        .collect();
+    Ok(GroupPlan::new(members, heads, head, answered))
+}
+
+/// Inserts the planned rows and command ids.
+async fn insert(conn: &mut PgConnection, plan: &GroupPlan) -> Result<(), StoreError> {
+    let rows: Vec<_> = plan.rows().collect();
+    sqlx::query(INSERT)
+        .bind(rows.iter().map(|(e, ..)| e.position).collect::<Vec<_>>())
+        .bind(
+            rows.iter()
+                .map(|(e, ..)| e.stream_id.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            rows.iter()
+                .map(|(e, ..)| e.stream_type.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            rows.iter()
+                .map(|(e, ..)| e.stream_version)
+                .collect::<Vec<_>>(),
+        )
+        .bind(rows.iter().map(|(e, ..)| e.event_id).collect::<Vec<_>>())
+        .bind(
+            rows.iter()
+                .map(|(e, ..)| e.event_type.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            rows.iter()
+                .map(|(e, ..)| e.schema_version)
+                .collect::<Vec<_>>(),
+        )
+        .bind(rows.iter().map(|(_, p, _)| *p).collect::<Vec<_>>())
+        .bind(rows.iter().map(|(.., m)| *m).collect::<Vec<_>>())
+        .bind(rows.iter().map(|(e, ..)| e.recorded_at).collect::<Vec<_>>())
+        .bind(
+            rows.iter()
+                .map(|(e, ..)| e.prev_hash.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            rows.iter()
+                .map(|(e, ..)| e.hash.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .execute(&mut *conn)
+        .await?;
+    let commands: Vec<_> = plan.commands().collect();
+    if !commands.is_empty() {
+        sqlx::query(COMMANDS)
+            .bind(commands.iter().map(|c| c.0).collect::<Vec<_>>())
+            .bind(commands.iter().map(|c| c.1).collect::<Vec<_>>())
+            .bind(commands.iter().map(|c| c.2).collect::<Vec<_>>())
+            .bind(commands.iter().map(|c| c.3).collect::<Vec<_>>())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}

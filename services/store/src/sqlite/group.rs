@@ -1,0 +1,151 @@
+//! The SQLite side of group commit (see the `group` module): several appends in one
+//! `BEGIN IMMEDIATE` transaction, so they share one commit and its WAL sync.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+
+use crate::append::{Appended, StreamHead};
+use crate::error::StoreError;
+use crate::event::format_time;
+use crate::fault::Faults;
+use crate::group::{GroupPlan, GroupWriter, Member, Request, streams};
+use crate::row::into_events;
+use crate::sqlite::append::append;
+use crate::sqlite::read;
+
+/// Rows per INSERT statement (12 parameters each, well under SQLite's 32 766).
+const CHUNK: usize = 500;
+
+/// Appends of one [`crate::SqliteStore`], written by its writer task (which is also what
+/// serialises the process's writers; `BEGIN IMMEDIATE` serialises processes).
+pub(crate) struct SqliteWriter {
+    pub pool: SqlitePool,
+    pub faults: Arc<Faults>,
+}
+
+#[async_trait]
+impl GroupWriter for SqliteWriter {
+    fn solo_only(&self, request: &Request) -> bool {
+        self.faults.should_abort(&request.batch)
+    }
+
+    async fn solo(&self, r: Request) -> Result<Appended, StoreError> {
+        append(
+            &self.pool,
+            &self.faults,
+            r.batch,
+            &r.meta,
+            r.recorded_at,
+            r.total,
+        )
+        .await
+    }
+
+    async fn group(&self, members: &[&Request]) -> Result<Vec<Member>, StoreError> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let plan = plan(&mut tx, members).await?;
+        if plan.last == plan.head {
+            tx.rollback().await?;
+            return Ok(plan.into_members());
+        }
+        insert(&mut tx, &plan).await?;
+        sqlx::query("UPDATE event_head SET position = ? WHERE id = 1")
+            .bind(plan.last)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(plan.into_members())
+    }
+}
+
+/// Reads the head, handled command ids and stream heads, and plans every member.
+async fn plan(conn: &mut SqliteConnection, members: &[&Request]) -> Result<GroupPlan, StoreError> {
+    let head: i64 = sqlx::query_scalar("SELECT position FROM event_head WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await?;
+    let mut answered: Vec<Option<Member>> = Vec::with_capacity(members.len());
+    for m in members {
+        let Some(id) = &m.meta.command_id else {
+            answered.push(None);
+            continue;
+        };
+        let seen: Option<(i64, i64)> =
+            sqlx::query_as("SELECT first_position, event_count FROM commands WHERE command_id = ?")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        answered.push(match seen {
+            Some((first, count)) => {
+                Some(match into_events(read::range(conn, first, count).await?) {
+                    Ok(events) => Member::Duplicate(events),
+                    Err(error) => Member::Refused(error),
+                })
+            }
+            None => None,
+        });
+    }
+    let mut heads = HashMap::new();
+    for id in streams(members) {
+        let head: Option<(String, i64, String)> = sqlx::query_as(
+            "SELECT stream_type, stream_version, hash FROM events WHERE stream_id = ? \
+             ORDER BY stream_version DESC LIMIT 1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some((stream_type, version, hash)) = head {
+            let head = StreamHead {
+                stream_type,
+                version,
+                hash,
+            };
+            heads.insert(id.to_string(), head);
+        }
+    }
+    Ok(GroupPlan::new(members, heads, head, answered))
+}
+
+/// Inserts the planned rows and command ids.
+async fn insert(conn: &mut SqliteConnection, plan: &GroupPlan) -> Result<(), StoreError> {
+    let rows: Vec<_> = plan
+        .rows()
+        .map(|(e, payload, meta)| (e, payload, meta, format_time(e.recorded_at)))
+        .collect();
+    for chunk in rows.chunks(CHUNK) {
+        let mut insert = QueryBuilder::<Sqlite>::new(
+            "INSERT INTO events (position, stream_id, stream_type, stream_version, event_id, \
+             event_type, schema_version, payload, metadata, recorded_at, prev_hash, hash) ",
+        );
+        insert.push_values(chunk, |mut row, (e, payload, meta, at)| {
+            row.push_bind(e.position)
+                .push_bind(e.stream_id.as_str())
+                .push_bind(e.stream_type.as_str())
+                .push_bind(e.stream_version)
+                .push_bind(e.event_id.to_string())
+                .push_bind(e.event_type.as_str())
+                .push_bind(e.schema_version)
+                .push_bind(*payload)
+                .push_bind(*meta)
+                .push_bind(at.as_str())
+                .push_bind(e.prev_hash.as_str())
+                .push_bind(e.hash.as_str());
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
+    for (id, first, count, at) in plan.commands() {
+        sqlx::query(
+            "INSERT INTO commands (command_id, first_position, event_count, recorded_at) \
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(first)
+        .bind(count)
+        .bind(format_time(at))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
