@@ -1,6 +1,8 @@
-//! A timing breakdown of one command on one client: token lookup, loading the stream,
-//! deciding, appending, and folding it into the read model (what `App::run` does before
-//! it answers), each timed on its own over many sequential commands.
+//! A timing breakdown of one command on one client: token lookup, loading the stream
+//! (which the command path skips when it holds a snapshot of the stream), deciding,
+//! appending, and folding it into the read model (what `App::run` waits for before it
+//! answers), each timed on its own over many sequential commands; and saving the
+//! changed document with the checkpoint, which the follower does off the request path.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -33,7 +35,7 @@ pub async fn run(
     let (_, token) =
         create_token(&app.store.db(), "bench profile", Role::Office, None, now()).await?;
     let actor = Actor::office("bench profile");
-    let mut phases: [Vec<Duration>; 5] = Default::default();
+    let mut phases: [Vec<Duration>; 6] = Default::default();
     for n in 0..count {
         let stream = format!("task-{}", tasks[n % tasks.len()]);
         let t = Instant::now();
@@ -57,15 +59,21 @@ pub async fn run(
         )];
         phases[2].push(t.elapsed());
         let t = Instant::now();
-        app.store
+        let appended = app
+            .store
             .append(batch, &metadata(&actor, None), app.clock.now())
             .await?;
         phases[3].push(t.elapsed());
         let t = Instant::now();
-        app.read.catch_up().await?;
+        app.read
+            .wait_for(appended.last_position().unwrap_or(0))
+            .await?;
         phases[4].push(t.elapsed());
+        let t = Instant::now();
+        app.read.flush().await?;
+        phases[5].push(t.elapsed());
     }
-    for (name, samples) in ["auth", "load", "decide", "append", "fold_persist"]
+    for (name, samples) in ["auth", "load", "decide", "append", "fold", "save"]
         .iter()
         .zip(&phases)
     {

@@ -125,8 +125,17 @@ impl ReadModels {
     /// Folds in everything committed since the last fold, in memory only (the changed
     /// documents are marked for the next [`Self::flush`]); returns the new position.
     pub async fn fold(&self) -> ServiceResult<i64> {
+        self.fold_to(i64::MAX).await
+    }
+
+    /// Folds until the model reaches `target` or the log ends. Waiters queue on the
+    /// runner, and one fold usually covers everyone behind it: they find the work done.
+    async fn fold_to(&self, target: i64) -> ServiceResult<i64> {
         let _running = self.runner.lock().await;
         loop {
+            if self.position() >= target {
+                return Ok(self.position());
+            }
             let records = self.store.read_all(self.position(), BATCH).await?;
             if records.is_empty() {
                 return Ok(self.position());
@@ -169,7 +178,7 @@ impl ReadModels {
     /// is left to the follower.
     pub async fn wait_for(&self, position: i64) -> ServiceResult<()> {
         if self.position() < position {
-            self.fold().await?;
+            self.fold_to(position).await?;
         }
         Ok(())
     }

@@ -16,18 +16,39 @@ use crate::postgres::listen::CHANNEL;
 use crate::postgres::read;
 use crate::row::into_events;
 
-/// Like the one-append INSERT, with metadata and time per row (members differ).
-const INSERT: &str = "INSERT INTO events (position, stream_id, stream_type, stream_version, \
-     event_id, event_type, schema_version, payload, metadata, recorded_at, prev_hash, hash) \
-     SELECT u.position, u.stream_id, u.stream_type, u.stream_version, u.event_id, u.event_type, \
-            u.schema_version, u.payload::json, u.metadata::json, u.recorded_at, u.prev_hash, u.hash \
-     FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::uuid[], $6::text[], \
-                 $7::int4[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::text[]) \
-          AS u(position, stream_id, stream_type, stream_version, event_id, event_type, \
-               schema_version, payload, metadata, recorded_at, prev_hash, hash)";
+/// The whole write of a group in one statement: the events, the command ids, the new
+/// head and its notification (delivered at commit).
+const WRITE: &str = "WITH ins AS (\
+       INSERT INTO events (position, stream_id, stream_type, stream_version, event_id, \
+         event_type, schema_version, payload, metadata, recorded_at, prev_hash, hash) \
+       SELECT u.position, u.stream_id, u.stream_type, u.stream_version, u.event_id, \
+         u.event_type, u.schema_version, u.payload::json, u.metadata::json, u.recorded_at, \
+         u.prev_hash, u.hash \
+       FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::uuid[], \
+         $6::text[], $7::int4[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], \
+         $12::text[]) AS u(position, stream_id, stream_type, stream_version, event_id, \
+         event_type, schema_version, payload, metadata, recorded_at, prev_hash, hash)), \
+     cmd AS (\
+       INSERT INTO commands (command_id, first_position, event_count, recorded_at) \
+       SELECT * FROM UNNEST($13::text[], $14::bigint[], $15::bigint[], $16::timestamptz[])), \
+     h AS (UPDATE event_head SET position = $17 WHERE id = 1 RETURNING position) \
+     SELECT pg_notify($18, h.position::text)::text FROM h";
 
-const COMMANDS: &str = "INSERT INTO commands (command_id, first_position, event_count, recorded_at) \
-     SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::bigint[], $4::timestamptz[])";
+/// Takes the head lock and reads the heads of the group's streams in one statement.
+/// The reads see the statement's snapshot, taken before any wait for the lock: `seen`
+/// is the head in that snapshot and `locked` the head once locked. When they differ,
+/// another process committed meanwhile and the stream heads are read again.
+const LOCK_AND_HEADS: &str = "WITH h AS (\
+       UPDATE event_head SET position = position WHERE id = 1 RETURNING position) \
+     SELECT h.position AS locked, (SELECT position FROM event_head WHERE id = 1) AS seen, \
+       s.stream_id, e.stream_type, e.stream_version, e.hash \
+     FROM h CROSS JOIN UNNEST($1::text[]) AS s(stream_id) \
+     LEFT JOIN LATERAL (SELECT stream_type, stream_version, hash FROM events \
+                        WHERE events.stream_id = s.stream_id \
+                        ORDER BY stream_version DESC LIMIT 1) AS e ON true";
+
+/// A row of [`LOCK_AND_HEADS`].
+type HeadRow = (i64, i64, String, Option<String>, Option<i64>, Option<String>);
 
 /// Appends of one [`crate::PgStore`], written by its writer task.
 pub(crate) struct PgWriter {
@@ -63,15 +84,7 @@ impl GroupWriter for PgWriter {
             tx.rollback().await?;
             return Ok(plan.into_members());
         }
-        insert(&mut tx, &plan).await?;
-        sqlx::query_scalar::<_, String>(
-            "WITH h AS (UPDATE event_head SET position = $1 WHERE id = 1 RETURNING position) \
-             SELECT pg_notify($2, h.position::text)::text FROM h",
-        )
-        .bind(plan.last)
-        .bind(CHANNEL)
-        .fetch_one(&mut *tx)
-        .await?;
+        write(&mut tx, &plan).await?;
         tx.commit().await?;
         Ok(plan.into_members())
     }
@@ -80,11 +93,21 @@ impl GroupWriter for PgWriter {
 /// Locks the head, finds handled command ids and stream heads, and plans every member.
 async fn plan(conn: &mut PgConnection, members: &[&Request]) -> Result<GroupPlan, StoreError> {
     // The row lock serialises appenders across connections and processes until commit.
-    let head: i64 = sqlx::query_scalar(
-        "UPDATE event_head SET position = position WHERE id = 1 RETURNING position",
-    )
-    .fetch_one(&mut *conn)
-    .await?;
+    let streams = streams(members);
+    let mut rows: Vec<HeadRow> = sqlx::query_as(LOCK_AND_HEADS)
+        .bind(&streams)
+        .fetch_all(&mut *conn)
+        .await?;
+    let Some(&(head, seen, ..)) = rows.first() else {
+        return Err(StoreError::InvalidAppend("a group without streams".into()));
+    };
+    if seen != head {
+        // Another process committed while we waited for the lock: read again, now.
+        rows = sqlx::query_as(LOCK_AND_HEADS)
+            .bind(&streams)
+            .fetch_all(&mut *conn)
+            .await?;
+    }
 
     let ids: Vec<&str> = members
         .iter()
@@ -115,86 +138,44 @@ async fn plan(conn: &mut PgConnection, members: &[&Request]) -> Result<GroupPlan
         }
     }
 
-    let ids = streams(members);
-    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
-        "SELECT s.stream_id, e.stream_type, e.stream_version, e.hash \
-         FROM UNNEST($1::text[]) AS s(stream_id) \
-         CROSS JOIN LATERAL (SELECT stream_type, stream_version, hash FROM events \
-                             WHERE events.stream_id = s.stream_id \
-                             ORDER BY stream_version DESC LIMIT 1) AS e",
-    )
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?;
     let heads = rows
         .into_iter()
-        .map(|(id, stream_type, version, hash)| {
+        .filter_map(|(_, _, id, stream_type, version, hash)| {
             let head = StreamHead {
-                stream_type,
-                version,
-                hash,
+                stream_type: stream_type?,
+                version: version?,
+                hash: hash?,
             };
-            (id, head)
+            Some((id, head))
         })
         .collect();
     Ok(GroupPlan::new(members, heads, head, answered))
 }
 
-/// Inserts the planned rows and command ids.
-async fn insert(conn: &mut PgConnection, plan: &GroupPlan) -> Result<(), StoreError> {
+/// Writes the planned rows, the command ids and the new head in one statement.
+async fn write(conn: &mut PgConnection, plan: &GroupPlan) -> Result<(), StoreError> {
     let rows: Vec<_> = plan.rows().collect();
-    sqlx::query(INSERT)
+    let commands: Vec<_> = plan.commands().collect();
+    sqlx::query_scalar::<_, String>(WRITE)
         .bind(rows.iter().map(|(e, ..)| e.position).collect::<Vec<_>>())
-        .bind(
-            rows.iter()
-                .map(|(e, ..)| e.stream_id.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            rows.iter()
-                .map(|(e, ..)| e.stream_type.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            rows.iter()
-                .map(|(e, ..)| e.stream_version)
-                .collect::<Vec<_>>(),
-        )
+        .bind(rows.iter().map(|(e, ..)| e.stream_id.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|(e, ..)| e.stream_type.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|(e, ..)| e.stream_version).collect::<Vec<_>>())
         .bind(rows.iter().map(|(e, ..)| e.event_id).collect::<Vec<_>>())
-        .bind(
-            rows.iter()
-                .map(|(e, ..)| e.event_type.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            rows.iter()
-                .map(|(e, ..)| e.schema_version)
-                .collect::<Vec<_>>(),
-        )
+        .bind(rows.iter().map(|(e, ..)| e.event_type.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|(e, ..)| e.schema_version).collect::<Vec<_>>())
         .bind(rows.iter().map(|(_, p, _)| *p).collect::<Vec<_>>())
         .bind(rows.iter().map(|(.., m)| *m).collect::<Vec<_>>())
         .bind(rows.iter().map(|(e, ..)| e.recorded_at).collect::<Vec<_>>())
-        .bind(
-            rows.iter()
-                .map(|(e, ..)| e.prev_hash.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            rows.iter()
-                .map(|(e, ..)| e.hash.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .execute(&mut *conn)
+        .bind(rows.iter().map(|(e, ..)| e.prev_hash.as_str()).collect::<Vec<_>>())
+        .bind(rows.iter().map(|(e, ..)| e.hash.as_str()).collect::<Vec<_>>())
+        .bind(commands.iter().map(|c| c.0).collect::<Vec<_>>())
+        .bind(commands.iter().map(|c| c.1).collect::<Vec<_>>())
+        .bind(commands.iter().map(|c| c.2).collect::<Vec<_>>())
+        .bind(commands.iter().map(|c| c.3).collect::<Vec<_>>())
+        .bind(plan.last)
+        .bind(CHANNEL)
+        .fetch_one(&mut *conn)
         .await?;
-    let commands: Vec<_> = plan.commands().collect();
-    if !commands.is_empty() {
-        sqlx::query(COMMANDS)
-            .bind(commands.iter().map(|c| c.0).collect::<Vec<_>>())
-            .bind(commands.iter().map(|c| c.1).collect::<Vec<_>>())
-            .bind(commands.iter().map(|c| c.2).collect::<Vec<_>>())
-            .bind(commands.iter().map(|c| c.3).collect::<Vec<_>>())
-            .execute(&mut *conn)
-            .await?;
-    }
     Ok(())
 }

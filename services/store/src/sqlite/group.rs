@@ -88,21 +88,26 @@ async fn plan(conn: &mut SqliteConnection, members: &[&Request]) -> Result<Group
         });
     }
     let mut heads = HashMap::new();
-    for id in streams(members) {
-        let head: Option<(String, i64, String)> = sqlx::query_as(
-            "SELECT stream_type, stream_version, hash FROM events WHERE stream_id = ? \
-             ORDER BY stream_version DESC LIMIT 1",
-        )
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-        if let Some((stream_type, version, hash)) = head {
+    for chunk in streams(members).chunks(CHUNK) {
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "SELECT stream_id, stream_type, stream_version, hash FROM events \
+             WHERE (stream_id, stream_version) IN (SELECT stream_id, MAX(stream_version) \
+             FROM events WHERE stream_id IN (",
+        );
+        let mut list = query.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        query.push(") GROUP BY stream_id)");
+        let rows: Vec<(String, String, i64, String)> =
+            query.build_query_as().fetch_all(&mut *conn).await?;
+        for (id, stream_type, version, hash) in rows {
             let head = StreamHead {
                 stream_type,
                 version,
                 hash,
             };
-            heads.insert(id.to_string(), head);
+            heads.insert(id, head);
         }
     }
     Ok(GroupPlan::new(members, heads, head, answered))
