@@ -13,8 +13,9 @@
 //! fails as a whole (a database error), every member is retried on its own, so one
 //! member's failure never becomes another's.
 //!
-//! A lone append, an append the fault hook would abort and an append without events
-//! take the original one-append transaction.
+//! A lone append is a group of one (the group transaction takes fewer round trips than
+//! the original one-append transaction). An append the fault hook would abort and an
+//! append without events take the original path.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
@@ -134,11 +135,9 @@ async fn run(
         while let Ok(p) = rx.try_recv() {
             waiting.push_back(p);
         }
-        let (grouped, mut solo) = take_group(&writer, &mut waiting);
-        if grouped.len() > 1 {
+        let (grouped, solo) = take_group(&writer, &mut waiting);
+        if !grouped.is_empty() {
             write_group(&writer, &recent, grouped).await;
-        } else {
-            solo.extend(grouped);
         }
         for p in solo {
             answer_solo(&writer, &recent, p).await;

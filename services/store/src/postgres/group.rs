@@ -48,7 +48,14 @@ const LOCK_AND_HEADS: &str = "WITH h AS (\
                         ORDER BY stream_version DESC LIMIT 1) AS e ON true";
 
 /// A row of [`LOCK_AND_HEADS`].
-type HeadRow = (i64, i64, String, Option<String>, Option<i64>, Option<String>);
+type HeadRow = (
+    i64,
+    i64,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+);
 
 /// Appends of one [`crate::PgStore`], written by its writer task.
 pub(crate) struct PgWriter {
@@ -158,17 +165,45 @@ async fn write(conn: &mut PgConnection, plan: &GroupPlan) -> Result<(), StoreErr
     let commands: Vec<_> = plan.commands().collect();
     sqlx::query_scalar::<_, String>(WRITE)
         .bind(rows.iter().map(|(e, ..)| e.position).collect::<Vec<_>>())
-        .bind(rows.iter().map(|(e, ..)| e.stream_id.as_str()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|(e, ..)| e.stream_type.as_str()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|(e, ..)| e.stream_version).collect::<Vec<_>>())
+        .bind(
+            rows.iter()
+                .map(|(e, ..)| e.stream_id.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            rows.iter()
+                .map(|(e, ..)| e.stream_type.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            rows.iter()
+                .map(|(e, ..)| e.stream_version)
+                .collect::<Vec<_>>(),
+        )
         .bind(rows.iter().map(|(e, ..)| e.event_id).collect::<Vec<_>>())
-        .bind(rows.iter().map(|(e, ..)| e.event_type.as_str()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|(e, ..)| e.schema_version).collect::<Vec<_>>())
+        .bind(
+            rows.iter()
+                .map(|(e, ..)| e.event_type.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            rows.iter()
+                .map(|(e, ..)| e.schema_version)
+                .collect::<Vec<_>>(),
+        )
         .bind(rows.iter().map(|(_, p, _)| *p).collect::<Vec<_>>())
         .bind(rows.iter().map(|(.., m)| *m).collect::<Vec<_>>())
         .bind(rows.iter().map(|(e, ..)| e.recorded_at).collect::<Vec<_>>())
-        .bind(rows.iter().map(|(e, ..)| e.prev_hash.as_str()).collect::<Vec<_>>())
-        .bind(rows.iter().map(|(e, ..)| e.hash.as_str()).collect::<Vec<_>>())
+        .bind(
+            rows.iter()
+                .map(|(e, ..)| e.prev_hash.as_str())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            rows.iter()
+                .map(|(e, ..)| e.hash.as_str())
+                .collect::<Vec<_>>(),
+        )
         .bind(commands.iter().map(|c| c.0).collect::<Vec<_>>())
         .bind(commands.iter().map(|c| c.1).collect::<Vec<_>>())
         .bind(commands.iter().map(|c| c.2).collect::<Vec<_>>())
