@@ -202,6 +202,16 @@ impl Report {
                     &format!("inproc_cmds_per_s@{c}"),
                     &format!("limit_one_row_tps@{c}"),
                 );
+                pair(
+                    format!("HTTP floor (`me`) vs one-row INSERT, {c} clients"),
+                    &format!("http_floor_req_per_s@{c}"),
+                    &format!("limit_one_row_tps@{c}"),
+                );
+                pair(
+                    format!("HTTP reportProgress vs HTTP floor (`me`), {c} clients"),
+                    &format!("http_cmds_per_s@{c}"),
+                    &format!("http_floor_req_per_s@{c}"),
+                );
             }
             for b in &self.config.bulk_batches {
                 pair(
