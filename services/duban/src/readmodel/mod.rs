@@ -40,8 +40,8 @@ pub struct ReadModels {
     persist: Arc<dyn ReadModelStore>,
     /// Serialises folding.
     runner: tokio::sync::Mutex<()>,
-    /// Serialises saving.
-    saver: tokio::sync::Mutex<()>,
+    /// Serialises saving; holds the checkpoint saved last.
+    saver: tokio::sync::Mutex<i64>,
 }
 
 /// Turns a stored event into what the reducers read.
@@ -98,7 +98,7 @@ impl ReadModels {
             store,
             persist,
             runner: tokio::sync::Mutex::new(()),
-            saver: tokio::sync::Mutex::new(()),
+            saver: tokio::sync::Mutex::new(checkpoint),
         });
         this.catch_up().await?;
         Ok(this)
@@ -157,7 +157,7 @@ impl ReadModels {
     /// Saves the documents changed since the last save, with the checkpoint they are
     /// consistent with, in one transaction. On failure they stay marked for the next try.
     pub async fn flush(&self) -> ServiceResult<()> {
-        let _saving = self.saver.lock().await;
+        let mut saved = self.saver.lock().await;
         let (keys, docs, position) = {
             let model = self.model.read().unwrap_or_else(|e| e.into_inner());
             let keys = std::mem::take(&mut *self.dirty());
@@ -171,6 +171,7 @@ impl ReadModels {
             self.dirty().extend(keys);
             return Err(e);
         }
+        *saved = position;
         Ok(())
     }
 
@@ -224,11 +225,14 @@ impl ReadModels {
         self.catch_up().await
     }
 
-    /// Follows the log in the background: catches up on every commit notification, and
-    /// at least once a second in case a notification was missed.
+    /// Follows the log in the background: folds on every commit notification (and at
+    /// least once a second in case one was missed), and saves what changed at most every
+    /// [`SAVE_INTERVAL`], so saving adds one transaction per interval, not one per commit.
     pub fn spawn_follower(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
         let this = Arc::clone(self);
         tokio::spawn(async move {
+            let saver = Arc::clone(&this);
+            let _saver = AbortOnDrop(tokio::spawn(async move { saver.save_every().await }));
             let mut rx = this.store.subscribe();
             loop {
                 if let Ok(Err(_closed)) =
@@ -236,11 +240,37 @@ impl ReadModels {
                 {
                     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
                 }
-                if let Err(e) = this.catch_up().await {
+                if let Err(e) = this.fold().await {
                     tracing::error!(error = %e, "read model catch-up failed; will retry");
                     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
                 }
             }
         })
+    }
+
+    /// Saves the changed documents every [`SAVE_INTERVAL`] while there are any.
+    async fn save_every(&self) {
+        loop {
+            tokio::time::sleep(SAVE_INTERVAL).await;
+            let unsaved = self.position() > *self.saver.lock().await;
+            if !unsaved && self.dirty().is_empty() {
+                continue;
+            }
+            if let Err(e) = self.flush().await {
+                tracing::error!(error = %e, "saving the read model failed; will retry");
+            }
+        }
+    }
+}
+
+/// How often the follower saves changed documents with the checkpoint.
+pub const SAVE_INTERVAL: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Stops a background task when dropped (the saver goes with its follower).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
