@@ -398,8 +398,67 @@ fn every_event_round_trips_through_its_stored_form() {
         let read = Event::from_stored(event.event_type(), event.schema_version(), &stored)
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(&read, event);
+        // Straight from the text, as the projection rebuild reads it: the same event.
+        let direct = Event::from_stored_str(event.event_type(), event.schema_version(), &text)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(&direct, event);
     }
     assert!(seen.iter().all(|s| *s), "one of each event: {seen:?}");
+}
+
+#[test]
+fn every_event_reads_the_same_from_text_and_from_a_value() {
+    for event in one_of_each() {
+        let text = serde_json::to_string(&event.payload()).expect("serialises");
+        // Key order must not matter: the store keeps canonical (sorted) JSON.
+        let value: serde_json::Value = serde_json::from_str(&text).expect("parses");
+        let sorted = serde_json::to_string(&value).expect("serialises");
+        for text in [&text, &sorted] {
+            assert_eq!(
+                Event::from_stored_str(event.event_type(), event.schema_version(), text),
+                Event::from_stored(event.event_type(), event.schema_version(), &value),
+                "{}",
+                event.event_type()
+            );
+        }
+    }
+}
+
+#[test]
+fn old_versions_are_upcast_when_read_from_text() {
+    let v1_progress = json!({ "department": LEAD, "percent": 40, "note": "选址" });
+    let v1_assigned = json!({ "lead": LEAD, "due": "2025-06-30" });
+    for (event_type, v1) in [
+        ("ProgressReported", v1_progress),
+        ("TaskAssigned", v1_assigned),
+    ] {
+        let text = v1.to_string();
+        let direct = Event::from_stored_str(event_type, 1, &text).expect("a v1 payload reads");
+        assert_eq!(
+            direct,
+            Event::from_stored(event_type, 1, &v1).expect("a v1 payload reads")
+        );
+        // Read as if it were current, the v1 payload lacks a field and is refused.
+        assert!(Event::from_stored_str(event_type, 2, &text).is_err());
+    }
+}
+
+#[test]
+fn unreadable_text_payloads_are_refused() {
+    let urged = r#"{"note":"n"}"#;
+    assert!(Event::from_stored_str("TaskUrged", 1, urged).is_ok());
+    for bad in [0, 2, -1] {
+        let err = Event::from_stored_str("TaskUrged", bad, urged).expect_err("not a version");
+        assert_eq!(err.schema_version, bad);
+    }
+    assert!(Event::from_stored_str("TaskTeleported", 1, "{}").is_err());
+    assert!(Event::from_stored_str("Task\"Urged", 1, urged).is_err());
+    assert!(Event::from_stored_str("TaskUrged", 1, "{\"note\":").is_err());
+    assert!(
+        Event::from_stored_str("TaskUrged", 1, r#"{"note":"n"},"type":"TaskCancelled""#).is_err()
+    );
+    let err = Event::from_stored_str("ProgressReported", 1, "[1, 2]").expect_err("refused");
+    assert!(err.reason.contains("not an object"), "{}", err.reason);
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! implementation on sqlx, a per-stream hash chain and integrity verification.
 //!
 //! Modules:
-//! - `store` — the [`EventStore`] trait, [`StreamBound`], [`Db`], and (module doc) how
+//! - `store` — the [`EventStore`] trait, [`StreamBound`], [`Db`], [`LeanEvent`], and (module doc) how
 //!   both backends assign global positions so readers never skip or repeat an event.
 //! - `event` — [`NewEvent`] and [`Metadata`] going in, [`RecordedEvent`] coming out.
 //! - `append` — [`StreamAppend`], [`ExpectedVersion`], [`Appended`]; the version checks
@@ -54,5 +54,5 @@ pub use log_entry::{LogEntry, read_log};
 pub use migrations::{POSTGRES_MIGRATOR, SQLITE_MIGRATOR};
 pub use postgres::{CHANNEL, PgStore};
 pub use sqlite::SqliteStore;
-pub use store::{Db, EventStore, StreamBound};
+pub use store::{Db, EventStore, LeanEvent, StreamBound};
 pub use verify::IntegrityReport;

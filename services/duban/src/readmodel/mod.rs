@@ -2,10 +2,12 @@
 //! the database with its checkpoint so a restart catches up from where it stopped.
 //!
 //! - [`persist`]: the documents-and-checkpoint store behind a small trait.
+//! - [`rebuild`]: rebuilding from zero into a shadow projection, pipelined.
 //! - this module: catching up from the global log, waiting for a position (read your
-//!   writes), rebuilding from zero and swapping the result in when complete.
+//!   writes).
 
 pub mod persist;
+pub mod rebuild;
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, RwLock};
@@ -182,47 +184,6 @@ impl ReadModels {
             self.fold_to(position).await?;
         }
         Ok(())
-    }
-
-    /// Rebuilds from position zero into a shadow copy and swaps it in when complete.
-    /// Queries keep answering from the old model meanwhile. `progress(done, total)` is
-    /// called after each batch.
-    pub async fn rebuild(&self, progress: &(dyn Fn(i64, i64) + Sync)) -> ServiceResult<i64> {
-        let shadow = format!("{CORE}.rebuild");
-        self.persist.clear(&shadow).await?;
-        let total = self.store.head().await?;
-        let mut model = ReadModel::default();
-        loop {
-            let records = self.store.read_all(model.position, BATCH * 5).await?;
-            if records.is_empty() {
-                break;
-            }
-            for rec in &records {
-                model.apply(&envelope(rec)?);
-            }
-            progress(model.position, total.max(model.position));
-        }
-        let position = model.position;
-        let keys = model
-            .plans
-            .keys()
-            .map(|id| Key::Plan(*id))
-            .chain(model.departments.keys().map(|id| Key::Department(*id)))
-            .chain(model.tasks.keys().map(|id| Key::Task(*id)))
-            .collect::<Vec<_>>();
-        let docs = keys
-            .iter()
-            .filter_map(|key| doc_of(&model, key).transpose())
-            .collect::<ServiceResult<Vec<_>>>()?;
-        for chunk in docs.chunks(5000) {
-            self.persist.save(&shadow, chunk, position).await?;
-        }
-        self.persist.save(&shadow, &[], position).await?;
-        let _running = self.runner.lock().await;
-        self.persist.swap(&shadow, CORE).await?;
-        *self.model.write().unwrap_or_else(|e| e.into_inner()) = model;
-        drop(_running);
-        self.catch_up().await
     }
 
     /// Follows the log in the background: folds on every commit notification (and at

@@ -31,6 +31,10 @@ pub trait ReadModelStore: Send + Sync {
     /// replaced by a newer one (higher position), so two servers projecting the same
     /// log cannot move a document backwards.
     async fn save(&self, name: &str, docs: &[Doc], checkpoint: i64) -> ServiceResult<()>;
+    /// Writes projection `name` afresh, atomically: its old documents go, `docs` (at
+    /// most one per key) come in, and its checkpoint becomes `checkpoint`. One bulk write
+    /// (COPY on PostgreSQL) for a rebuild's shadow projection, instead of upserts.
+    async fn replace(&self, name: &str, docs: &[Doc], checkpoint: i64) -> ServiceResult<()>;
     /// Replaces projection `target` by `source` (a completed rebuild), atomically.
     async fn swap(&self, source: &str, target: &str) -> ServiceResult<()>;
     /// Deletes a projection's documents and checkpoint.
@@ -62,6 +66,74 @@ const ON_CONFLICT_DOCS: &str = " ON CONFLICT (name, key) DO UPDATE SET position 
 const UPSERT_CHECKPOINT: &str = "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) \
      ON CONFLICT (name) DO UPDATE SET position = excluded.position \
      WHERE excluded.position > projection_checkpoints.position";
+
+/// Rows per multi-row INSERT when SQLite writes a projection afresh (4 binds each, under
+/// SQLite's 32,766).
+const SQLITE_DOCS_PER_INSERT: usize = 2000;
+/// Bytes of COPY data sent to PostgreSQL at a time.
+const COPY_CHUNK: usize = 1 << 20;
+
+/// Deletes a projection's documents and checkpoint inside `tx`.
+async fn delete_projection<DB>(tx: &mut sqlx::Transaction<'_, DB>, name: &str) -> ServiceResult<()>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    for<'q> &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+{
+    for sql in [
+        "DELETE FROM read_models WHERE name = $1",
+        "DELETE FROM projection_checkpoints WHERE name = $1",
+    ] {
+        sqlx::query(sql).bind(name).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Sets a projection's checkpoint inside `tx`.
+async fn set_checkpoint<DB>(
+    tx: &mut sqlx::Transaction<'_, DB>,
+    name: &str,
+    checkpoint: i64,
+) -> ServiceResult<()>
+where
+    DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    for<'q> &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
+{
+    sqlx::query(UPSERT_CHECKPOINT)
+        .bind(name)
+        .bind(checkpoint)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Appends one document as a line of COPY text format: tab-separated, with backslash,
+/// tab, newline and carriage return escaped.
+fn copy_row(buf: &mut Vec<u8>, name: &str, doc: &Doc) {
+    fn field(buf: &mut Vec<u8>, text: &str) {
+        for &b in text.as_bytes() {
+            match b {
+                b'\\' => buf.extend_from_slice(b"\\\\"),
+                b'\t' => buf.extend_from_slice(b"\\t"),
+                b'\n' => buf.extend_from_slice(b"\\n"),
+                b'\r' => buf.extend_from_slice(b"\\r"),
+                _ => buf.push(b),
+            }
+        }
+    }
+    field(buf, name);
+    buf.push(b'\t');
+    field(buf, &doc.key);
+    buf.push(b'\t');
+    buf.extend_from_slice(doc.position.to_string().as_bytes());
+    buf.push(b'\t');
+    field(buf, &doc.json);
+    buf.push(b'\n');
+}
 
 #[async_trait]
 impl ReadModelStore for SqlReadModelStore {
@@ -119,6 +191,47 @@ impl ReadModelStore for SqlReadModelStore {
             tx.commit().await?;
             Ok(())
         })
+    }
+
+    async fn replace(&self, name: &str, docs: &[Doc], checkpoint: i64) -> ServiceResult<()> {
+        match &self.db {
+            Db::Sqlite(pool) => {
+                let mut tx = pool.begin().await?;
+                delete_projection(&mut tx, name).await?;
+                for chunk in docs.chunks(SQLITE_DOCS_PER_INSERT) {
+                    let mut insert = sqlx::QueryBuilder::new(INSERT_DOCS);
+                    insert.push_values(chunk, |mut row, doc| {
+                        row.push_bind(name)
+                            .push_bind(&doc.key)
+                            .push_bind(doc.position)
+                            .push_bind(&doc.json);
+                    });
+                    insert.build().execute(&mut *tx).await?;
+                }
+                set_checkpoint(&mut tx, name, checkpoint).await?;
+                tx.commit().await?;
+            }
+            Db::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                delete_projection(&mut tx, name).await?;
+                let mut copy = tx
+                    .copy_in_raw("COPY read_models (name, key, position, doc) FROM STDIN")
+                    .await?;
+                let mut buf = Vec::with_capacity(COPY_CHUNK + 64 * 1024);
+                for doc in docs {
+                    copy_row(&mut buf, name, doc);
+                    if buf.len() >= COPY_CHUNK {
+                        copy.send(std::mem::take(&mut buf)).await?;
+                        buf.reserve(COPY_CHUNK + 64 * 1024);
+                    }
+                }
+                copy.send(buf).await?;
+                copy.finish().await?;
+                set_checkpoint(&mut tx, name, checkpoint).await?;
+                tx.commit().await?;
+            }
+        }
+        Ok(())
     }
 
     async fn swap(&self, source: &str, target: &str) -> ServiceResult<()> {

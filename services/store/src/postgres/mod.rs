@@ -24,7 +24,7 @@ use crate::group::Committer;
 use crate::migrations::POSTGRES_MIGRATOR;
 use crate::notify::{TaskGuard, advance};
 use crate::row::into_events;
-use crate::store::{Db, EventStore, StreamBound};
+use crate::store::{Db, EventStore, LeanEvent, StreamBound};
 use crate::verify::{IntegrityReport, VERIFY_PAGE, scan};
 
 /// Connections in the pool [`PgStore::connect`] opens.
@@ -136,6 +136,17 @@ impl EventStore for PgStore {
             return Ok(events);
         }
         into_events(read::page(&self.pool, after_position, i64::MAX, limit).await?)
+    }
+
+    async fn read_all_lean(
+        &self,
+        after_position: i64,
+        limit: i64,
+    ) -> Result<Vec<LeanEvent>, StoreError> {
+        if limit <= 0 {
+            return Ok(Vec::new());
+        }
+        read::lean_page(&self.pool, after_position, limit).await
     }
 
     async fn head(&self) -> Result<i64, StoreError> {

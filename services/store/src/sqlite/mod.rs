@@ -23,7 +23,7 @@ use crate::group::Committer;
 use crate::migrations::SQLITE_MIGRATOR;
 use crate::notify::{TaskGuard, advance};
 use crate::row::into_events;
-use crate::store::{Db, EventStore, StreamBound};
+use crate::store::{Db, EventStore, LeanEvent, StreamBound};
 use crate::verify::{IntegrityReport, VERIFY_PAGE, scan};
 
 /// How long a writer waits for another process's write lock before failing.
@@ -160,6 +160,17 @@ impl EventStore for SqliteStore {
             return Ok(events);
         }
         into_events(read::page(&self.pool, after_position, i64::MAX, limit).await?)
+    }
+
+    async fn read_all_lean(
+        &self,
+        after_position: i64,
+        limit: i64,
+    ) -> Result<Vec<LeanEvent>, StoreError> {
+        if limit <= 0 {
+            return Ok(Vec::new());
+        }
+        read::lean_page(&self.pool, after_position, limit).await
     }
 
     async fn head(&self) -> Result<i64, StoreError> {

@@ -45,6 +45,7 @@ conformance_tests!(
     racing_duplicate_commands_write_once,
     racing_expected_versions_let_one_win,
     read_all_is_ordered_and_paged,
+    read_all_lean_matches_read_all,
     read_stream_by_version,
     read_stream_by_time,
     hash_chain_links_each_stream,

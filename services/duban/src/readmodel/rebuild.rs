@@ -1,0 +1,227 @@
+//! Rebuilding the read model from position zero (`duban projections rebuild`).
+//!
+//! A pipeline, so the database, the decoding and the fold keep both cores busy: a reader
+//! task pages through the log in the lean form ([`EventStore::read_all_lean`]: no hashes
+//! or ids, payload as text), hands each page to a blocking thread that decodes it
+//! straight into typed envelopes ([`lean_envelope`]), and queues the pending page; the
+//! rebuild folds the pages in order (on a blocking thread too), while the next ones are
+//! read and decoded. The finished model (the shadow) is swapped in together with its
+//! documents, written in one bulk transaction ([`super::persist::ReadModelStore::replace`]).
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use duban_domain::ids::DepartmentId;
+use duban_domain::{Event, Role};
+use duban_projections::{Envelope, ReadModel};
+use duban_store::{EventStore, LeanEvent};
+
+use super::persist::Doc;
+use super::{CORE, ReadModels};
+use crate::error::{ServiceError, ServiceResult};
+
+/// Events read per page (the bench times the stages with the same size).
+pub const PAGE: i64 = 10_000;
+/// Pages read ahead of the fold (each being decoded or waiting).
+const AHEAD: usize = 3;
+
+/// The part of the stored metadata the reducers use.
+#[derive(Deserialize)]
+struct Attribution<'a> {
+    #[serde(default, borrow)]
+    actor: Cow<'a, str>,
+    #[serde(default, borrow)]
+    role: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    department_id: Option<Cow<'a, str>>,
+}
+
+/// Turns a lean stored event into what the reducers read: the same envelope as
+/// [`super::envelope`] gives for the full event, with the payload parsed once, straight
+/// into the typed event (older schema versions are upcast).
+pub fn lean_envelope(ev: LeanEvent) -> ServiceResult<Envelope> {
+    let who: Attribution<'_> = serde_json::from_str(&ev.metadata).map_err(|e| {
+        ServiceError::Internal(format!("position {}: bad metadata: {e}", ev.position))
+    })?;
+    let event = Event::from_stored_str(&ev.event_type, ev.schema_version, &ev.payload)
+        .map_err(|e| ServiceError::Internal(format!("position {}: {e}", ev.position)))?;
+    Ok(Envelope {
+        position: ev.position,
+        recorded_at: ev.recorded_at,
+        actor: who.actor.into_owned(),
+        role: who.role.as_deref().and_then(Role::parse),
+        department: who
+            .department_id
+            .as_deref()
+            .and_then(|d| DepartmentId::parse("department", d).ok()),
+        stream_id: ev.stream_id,
+        event,
+    })
+}
+
+/// Decodes a page of lean events.
+pub fn lean_envelopes(page: Vec<LeanEvent>) -> ServiceResult<Vec<Envelope>> {
+    page.into_iter().map(lean_envelope).collect()
+}
+
+/// Every document of a model, serialised straight to text.
+pub fn documents(model: &ReadModel) -> ServiceResult<Vec<Doc>> {
+    fn doc<T: serde::Serialize>(key: String, position: i64, state: &T) -> ServiceResult<Doc> {
+        let json = serde_json::to_string(state)
+            .map_err(|e| ServiceError::Internal(format!("read model {key}: {e}")))?;
+        Ok(Doc {
+            key,
+            position,
+            json,
+        })
+    }
+    let position = model.position;
+    let mut docs =
+        Vec::with_capacity(model.plans.len() + model.departments.len() + model.tasks.len());
+    for (id, plan) in &model.plans {
+        docs.push(doc(
+            duban_projections::Key::Plan(*id).stream(),
+            position,
+            plan,
+        )?);
+    }
+    for (id, department) in &model.departments {
+        docs.push(doc(
+            duban_projections::Key::Department(*id).stream(),
+            position,
+            department,
+        )?);
+    }
+    for (id, task) in &model.tasks {
+        docs.push(doc(
+            duban_projections::Key::Task(*id).stream(),
+            position,
+            task,
+        )?);
+    }
+    Ok(docs)
+}
+
+/// A pending page: decoded on a blocking thread, awaited by the fold in order.
+type Pending = JoinHandle<ServiceResult<Vec<Envelope>>>;
+
+/// Aborts the reader task when the rebuild ends early (an error, or its future dropped).
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Reads the log from the start until a page comes back empty, queueing each page's
+/// decoding; stops early when the receiver is gone.
+fn spawn_reader(
+    store: Arc<dyn EventStore>,
+) -> (mpsc::Receiver<ServiceResult<Pending>>, AbortOnDrop) {
+    let (tx, rx) = mpsc::channel(AHEAD);
+    let reader = tokio::spawn(async move {
+        let mut after = 0;
+        loop {
+            let page = match store.read_all_lean(after, PAGE).await {
+                Ok(page) => page,
+                Err(e) => {
+                    let _ = tx.send(Err(e.into())).await;
+                    return;
+                }
+            };
+            let Some(last) = page.last() else { return };
+            after = last.position;
+            let decoding = tokio::task::spawn_blocking(move || lean_envelopes(page));
+            if tx.send(Ok(decoding)).await.is_err() {
+                return;
+            }
+        }
+    });
+    (rx, AbortOnDrop(reader))
+}
+
+fn joined(e: tokio::task::JoinError) -> ServiceError {
+    ServiceError::Internal(format!("rebuild worker failed: {e}"))
+}
+
+impl ReadModels {
+    /// Rebuilds from position zero into a shadow copy (in memory) and swaps it in when
+    /// complete, with its stored documents replaced atomically. Queries keep answering
+    /// from the old model meanwhile. `progress(done, total)` is called after each batch.
+    pub async fn rebuild(&self, progress: &(dyn Fn(i64, i64) + Sync)) -> ServiceResult<i64> {
+        let started = Instant::now();
+        // Left behind by a rebuild of an older version that stopped half-way.
+        self.persist.clear(&format!("{CORE}.rebuild")).await?;
+        let total = self.store.head().await?;
+        let (mut pages, _reader) = spawn_reader(Arc::clone(&self.store));
+        let mut model = ReadModel::default();
+        let (mut waited, mut folded) = (Duration::ZERO, Duration::ZERO);
+        loop {
+            let t = Instant::now();
+            let Some(pending) = pages.recv().await else {
+                break;
+            };
+            let envelopes = pending?.await.map_err(joined)??;
+            let t = {
+                waited += t.elapsed();
+                Instant::now()
+            };
+            model = tokio::task::spawn_blocking(move || {
+                for envelope in &envelopes {
+                    model.apply(envelope);
+                }
+                model
+            })
+            .await
+            .map_err(joined)?;
+            folded += t.elapsed();
+            progress(model.position, total.max(model.position));
+        }
+        let position = model.position;
+        let t = Instant::now();
+        let (model, docs) = tokio::task::spawn_blocking(move || {
+            let docs = documents(&model);
+            (model, docs)
+        })
+        .await
+        .map_err(joined)?;
+        let docs = docs?;
+        let serialised = t.elapsed();
+        // The documents replace the projection's in one transaction, under the runner
+        // lock together with the model: readers of the database see the old projection or
+        // the new one, and the model and its stored form change together. (Written to a
+        // separate shadow projection first and renamed, the rename cost as much again.)
+        let t = Instant::now();
+        let running = self.runner.lock().await;
+        let mut saved = self.saver.lock().await;
+        self.persist.replace(CORE, &docs, position).await?;
+        *saved = position;
+        {
+            let mut live = self.model.write().unwrap_or_else(|e| e.into_inner());
+            *live = model;
+            // Everything the new model holds is stored; what the old one had not saved
+            // yet is gone with it.
+            self.dirty().clear();
+        }
+        drop(saved);
+        drop(running);
+        let written = t.elapsed();
+        tracing::info!(
+            position,
+            documents = docs.len(),
+            total_s = started.elapsed().as_secs_f64(),
+            waiting_for_pages_s = waited.as_secs_f64(),
+            folding_s = folded.as_secs_f64(),
+            serialising_s = serialised.as_secs_f64(),
+            writing_s = written.as_secs_f64(),
+            "read model rebuilt"
+        );
+        self.catch_up().await
+    }
+}
