@@ -53,7 +53,7 @@ proptest! {
     fn a_board_is_the_same_until_it_says_otherwise(
         ops in prop::collection::vec((op(), 0u8..80), 1..90),
         later in 0u32..(90 * 24 * 60),
-        fraction in 0.0f64..1.0,
+        permille in 0i64..1000,
     ) {
         let log = history(&ops);
         let model = ReadModel::from_envelopes(&log);
@@ -64,7 +64,7 @@ proptest! {
         prop_assert_eq!(&timed.board, &board(&model, None, now));
         let span = (timed.valid_until - now).min(Duration::days(2));
         let inside = [
-            now + Duration::milliseconds((span.num_milliseconds() as f64 * fraction) as i64),
+            now + Duration::milliseconds(span.num_milliseconds() * permille / 1000),
             now + span - Duration::milliseconds(1),
         ];
         for t in inside.into_iter().filter(|t| *t < timed.valid_until) {

@@ -107,7 +107,7 @@ pub fn dispatch(log: &[Envelope], plan_id: Option<PlanId>, quarter: Quarter) -> 
     }
     let rows = rank(depts.iter().map(|(id, t)| {
         let counts = DispatchCounts {
-            assigned: t.assigned.len() as u32,
+            assigned: u32::try_from(t.assigned.len()).unwrap_or(u32::MAX),
             ..t.counts
         };
         let p = punctuality.get(id).copied().unwrap_or_default();
