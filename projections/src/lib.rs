@@ -7,6 +7,7 @@
 //!   document a stream's events change).
 //! - [`model`]: [`ReadModel`], every plan, department and task with a checkpoint;
 //!   [`ReadModel::apply`] is idempotent by position.
+//! - [`index`]: the model's index of tasks by involved department (worklists).
 //! - [`task_view`]: [`TaskView`], a task plus the instants of its milestones.
 //! - [`query`]: task lists ([`filter_tasks`], [`worklist`], [`rectification_ledger`])
 //!   in one stable order; [`natural`]: the natural order of plan codes.
@@ -16,13 +17,16 @@
 pub mod board;
 pub mod dispatch;
 pub mod envelope;
+pub mod index;
 pub mod model;
 pub mod natural;
 pub mod query;
 pub mod task_view;
 
-pub use board::{Board, BoardCounts, BoardRow, Light, board};
-pub use dispatch::{Dispatch, DispatchCounts, DispatchRow, circular, dispatch};
+pub use board::{Board, BoardCounts, BoardRow, Light, TimedBoard, board, timed_board};
+pub use dispatch::{
+    Dispatch, DispatchCounts, DispatchFold, DispatchRow, QuarterDispatch, circular, dispatch,
+};
 pub use envelope::{Envelope, Key};
 pub use model::ReadModel;
 pub use query::{TaskQuery, filter_tasks, rectification_ledger, worklist};

@@ -11,10 +11,12 @@ use duban_domain::plan::Plan;
 use serde::{Deserialize, Serialize};
 
 use crate::envelope::{Envelope, Key};
+use crate::index::{DepartmentIndex, Involved};
 use crate::task_view::TaskView;
 
 /// Every aggregate's current state, as of `position`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(from = "Stored")]
 pub struct ReadModel {
     /// The position of the last envelope applied (the checkpoint); 0 before any.
     pub position: i64,
@@ -24,6 +26,32 @@ pub struct ReadModel {
     pub departments: BTreeMap<DepartmentId, Department>,
     /// Tasks by id.
     pub tasks: BTreeMap<TaskId, TaskView>,
+    /// Tasks by involved department (derived from `tasks`, not stored); see
+    /// [`ReadModel::tasks_involving`].
+    #[serde(skip)]
+    pub index: DepartmentIndex,
+}
+
+/// What a serialized model holds: everything but the derived index.
+#[derive(Deserialize)]
+struct Stored {
+    position: i64,
+    plans: BTreeMap<PlanId, Plan>,
+    departments: BTreeMap<DepartmentId, Department>,
+    tasks: BTreeMap<TaskId, TaskView>,
+}
+
+impl From<Stored> for ReadModel {
+    fn from(s: Stored) -> Self {
+        let index = DepartmentIndex::build(s.tasks.values());
+        Self {
+            position: s.position,
+            plans: s.plans,
+            departments: s.departments,
+            tasks: s.tasks,
+            index,
+        }
+    }
 }
 
 impl ReadModel {
@@ -50,7 +78,14 @@ impl ReadModel {
             Key::Department(id) => fold(&mut self.departments, id, |s| {
                 Department::evolve(s, &env.event)
             }),
-            Key::Task(id) => fold(&mut self.tasks, id, |s| TaskView::evolve(s, env)),
+            Key::Task(id) => {
+                let before = Involved::of(self.tasks.get(&id));
+                let changed = fold(&mut self.tasks, id, |s| TaskView::evolve(s, env));
+                if changed {
+                    self.index.update(id, before, self.tasks.get(&id));
+                }
+                changed
+            }
         };
         changed.then_some(key)
     }
@@ -94,10 +129,27 @@ impl ReadModel {
                     .insert(*id, serde_json::from_value(document)?);
             }
             Key::Task(id) => {
-                self.tasks.insert(*id, serde_json::from_value(document)?);
+                let view: TaskView = serde_json::from_value(document)?;
+                let before = Involved::of(self.tasks.get(id));
+                self.index.update(*id, before, Some(&view));
+                self.tasks.insert(*id, view);
             }
         }
         Ok(())
+    }
+
+    /// The tasks `department` is lead or cooperating on, in id order, from the index;
+    /// `None` when the index is not in step with `tasks` (someone changed `tasks`
+    /// directly), so the caller scans instead.
+    pub fn tasks_involving(
+        &self,
+        department: DepartmentId,
+    ) -> Option<impl Iterator<Item = &TaskView> + '_> {
+        (self.index.indexed() == self.tasks.len()).then(|| {
+            self.index
+                .tasks_of(department)
+                .filter_map(|id| self.tasks.get(&id))
+        })
     }
 
     /// A department's name, or its id when it is unknown (so a name is always shown).

@@ -57,8 +57,15 @@ impl TaskQuery {
 }
 
 /// The tasks matching `query`, in [`list_order`].
+///
+/// With a department, only that department's tasks are read (the model's index).
 pub fn filter_tasks<'m>(model: &'m ReadModel, query: &TaskQuery) -> Vec<&'m TaskView> {
-    let mut tasks: Vec<&TaskView> = model.tasks.values().filter(|v| query.matches(v)).collect();
+    let indexed: Option<Vec<&TaskView>> = query
+        .department_id
+        .and_then(|d| model.tasks_involving(d))
+        .map(|tasks| tasks.filter(|v| query.matches(v)).collect());
+    let mut tasks: Vec<&TaskView> =
+        indexed.unwrap_or_else(|| model.tasks.values().filter(|v| query.matches(v)).collect());
     tasks.sort_by(|a, b| list_order(a, b));
     tasks
 }

@@ -182,3 +182,75 @@ async fn board_is_scoped_by_plan_and_readable_by_every_role() {
         app.stop().await;
     }
 }
+
+#[tokio::test]
+async fn agenda_pages_with_first() {
+    const PAGED: &str = "query($p: ID, $n: Int) { board(planId: $p) { \
+        agenda(first: $n) { id } all: agenda { id } } }";
+    for backend in Backend::ALL {
+        let Some(app) = spawn_app(backend).await else {
+            continue;
+        };
+        let w = world(&app).await;
+        let ids = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .expect("agenda")
+                .iter()
+                .map(|t| t["id"].as_str().expect("id").to_string())
+                .collect()
+        };
+        let b = app
+            .ok(&app.office, PAGED, json!({ "p": w.plan, "n": 2 }))
+            .await["board"]
+            .clone();
+        let all = ids(&b["all"]);
+        assert_eq!(all.len(), 5, "{backend:?}");
+        assert_eq!(
+            ids(&b["agenda"]),
+            all[..2],
+            "{backend:?}: the top of the agenda"
+        );
+        for n in [0, 5, 100] {
+            let b = app
+                .ok(&app.office, PAGED, json!({ "p": w.plan, "n": n }))
+                .await["board"]
+                .clone();
+            assert_eq!(ids(&b["agenda"]), all[..n.min(5)], "{backend:?} first: {n}");
+        }
+        app.fails(
+            &app.office,
+            PAGED,
+            json!({ "p": w.plan, "n": -1 }),
+            "BAD_USER_INPUT",
+        )
+        .await;
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_cached_board_follows_new_events_and_the_clock() {
+    for backend in Backend::ALL {
+        let Some(app) = spawn_app(backend).await else {
+            continue;
+        };
+        let w = world(&app).await;
+        let light = |b: &Value| row(b, "教育局")["light"].clone();
+        // 09:00 is exactly 30 days after the assignment: stale.
+        let first = board(&app, &app.office, Some(&w.plan)).await;
+        assert_eq!(light(&first), "YELLOW", "{backend:?}");
+        assert_eq!(board(&app, &app.office, Some(&w.plan)).await, first);
+        // One second earlier it is not stale yet, and 09:00 again it is.
+        at(&app, "2025-07-01T08:59:59+08:00");
+        let earlier = board(&app, &app.office, Some(&w.plan)).await;
+        assert_eq!(light(&earlier), "GREEN", "{backend:?}: {earlier}");
+        at(&app, "2025-07-01T09:00:00+08:00");
+        assert_eq!(board(&app, &app.office, Some(&w.plan)).await, first);
+        // A progress report (a new event) makes it fresh at the same instant.
+        progress(&app, &app.office, &w.stale, 10, "已启动").await;
+        let after = board(&app, &app.office, Some(&w.plan)).await;
+        assert_eq!(light(&after), "GREEN", "{backend:?}: {after}");
+        assert_eq!(after["asOf"], first["asOf"]);
+        app.stop().await;
+    }
+}

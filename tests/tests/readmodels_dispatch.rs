@@ -13,6 +13,9 @@ use duban_tests::history::{
 };
 use duban_tests::{Backend, TestApp, spawn_app};
 
+#[path = "readmodels_dispatch/cache.rs"]
+mod cache;
+
 const DISPATCH: &str = "query($p: ID, $y: Int!, $q: Int!) { quarterlyDispatch(planId: $p, \
     year: $y, quarter: $q) { year quarter circular \
     rows { rank department { name } onTimeRate counts { ...C } } totals { ...C } } } \

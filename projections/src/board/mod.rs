@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub use agenda::{AgendaItem, AgendaReason};
 pub use counts::BoardCounts;
-pub use signals::Signals;
+pub use signals::{Moment, Signals};
 
 use crate::model::ReadModel;
 
@@ -81,13 +81,37 @@ struct RowAcc {
     yellow: bool,
 }
 
+/// A board with the instant until which it stays what it is as long as no event
+/// arrives: the next 00:00 in Asia/Shanghai (due soon, at risk and days overdue count
+/// in dates) or the moment the next task turns stale, whichever comes first. The service
+/// caches a board for that long; only `as_of` would differ.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimedBoard {
+    /// The board at the moment asked.
+    pub board: Board,
+    /// The first instant at which the same model may give a different board.
+    pub valid_until: DateTime<Utc>,
+}
+
 /// The board at `now` for one plan, or for every task when `plan_id` is `None`.
 pub fn board(model: &ReadModel, plan_id: Option<PlanId>, now: DateTime<Utc>) -> Board {
+    timed_board(model, plan_id, now).board
+}
+
+/// [`board`] with the instant until which it holds ([`TimedBoard`]).
+pub fn timed_board(model: &ReadModel, plan_id: Option<PlanId>, now: DateTime<Utc>) -> TimedBoard {
+    let moment = Moment::new(now);
+    let mut valid_until = moment.next_day();
     let scope: Vec<_> = model
         .tasks
         .values()
         .filter(|v| plan_id.is_none_or(|p| v.task.plan_id == Some(p)))
-        .map(|v| (v, Signals::of(v, now)))
+        .map(|v| {
+            if let Some(at) = signals::turns_stale(v, &moment) {
+                valid_until = valid_until.min(at);
+            }
+            (v, Signals::at(v, &moment))
+        })
         .collect();
     let mut totals = BoardCounts::default();
     let mut rows: BTreeMap<DepartmentId, RowAcc> = BTreeMap::new();
@@ -128,10 +152,11 @@ pub fn board(model: &ReadModel, plan_id: Option<PlanId>, now: DateTime<Utc>) -> 
     rows.sort_by(|(na, a), (nb, b)| {
         (a.light.urgency(), na, a.department_id).cmp(&(b.light.urgency(), nb, b.department_id))
     });
-    Board {
+    let board = Board {
         as_of: now,
         rows: rows.into_iter().map(|(_, row)| row).collect(),
         totals,
         agenda: agenda::agenda(scope),
-    }
+    };
+    TimedBoard { board, valid_until }
 }

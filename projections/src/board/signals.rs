@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use duban_domain::task::TaskStatus;
-use duban_domain::time::{days_overdue, local_date};
+use duban_domain::time::{local_date, start_of_day};
 
 use crate::task_view::TaskView;
 
@@ -44,18 +44,59 @@ pub struct Signals {
     pub progress: u8,
 }
 
+/// `now` with the Asia/Shanghai dates the rules compare against, worked out once for a
+/// whole board rather than once per task (the time-zone conversion is the costly part).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moment {
+    /// The instant.
+    pub now: DateTime<Utc>,
+    /// Its date in Asia/Shanghai.
+    pub today: NaiveDate,
+    /// The last day that is still "due soon": today + [`DUE_SOON_DAYS`].
+    pub horizon: NaiveDate,
+}
+
+impl Moment {
+    /// The dates of `now`.
+    pub fn new(now: DateTime<Utc>) -> Moment {
+        let today = local_date(now);
+        let horizon = today
+            .checked_add_days(Days::new(DUE_SOON_DAYS))
+            .unwrap_or(today);
+        Moment {
+            now,
+            today,
+            horizon,
+        }
+    }
+
+    /// 00:00 Asia/Shanghai of the next day: when every date-based rule may change.
+    pub fn next_day(&self) -> DateTime<Utc> {
+        self.today
+            .checked_add_days(Days::new(1))
+            .map_or(DateTime::<Utc>::MAX_UTC, start_of_day)
+    }
+}
+
 impl Signals {
     /// Reads `view` at `now`.
     pub fn of(view: &TaskView, now: DateTime<Utc>) -> Signals {
+        Self::at(view, &Moment::new(now))
+    }
+
+    /// Reads `view` at a moment whose dates are already known.
+    pub fn at(view: &TaskView, m: &Moment) -> Signals {
+        let now = m.now;
         let task = &view.task;
         let open = task.status.is_running();
         let overdue = task.overdue();
         let in_hand = matches!(task.status, TaskStatus::Assigned | TaskStatus::InProgress);
-        let due_soon = open && !overdue && task.due.is_some_and(|due| due_within(due, now));
-        let since = view
-            .last_progress_at
-            .max(view.assigned_at)
-            .unwrap_or(view.created_at);
+        let due_soon = open
+            && !overdue
+            && task
+                .due
+                .is_some_and(|due| (m.today..=m.horizon).contains(&due));
+        let since = stale_since(view);
         Signals {
             open,
             overdue,
@@ -67,7 +108,7 @@ impl Signals {
             at_risk: in_hand && due_soon && task.progress < AT_RISK_PROGRESS,
             stale: in_hand && now - since >= Duration::days(STALE_DAYS),
             days_overdue: match (overdue, task.due) {
-                (true, Some(due)) => days_overdue(due, now),
+                (true, Some(due)) => (m.today - due).num_days().max(0),
                 _ => 0,
             },
             progress: task.progress,
@@ -75,11 +116,21 @@ impl Signals {
     }
 }
 
-/// Whether `due` falls between today and today + [`DUE_SOON_DAYS`] at `now`.
-fn due_within(due: NaiveDate, now: DateTime<Utc>) -> bool {
-    let today = local_date(now);
-    let horizon = today
-        .checked_add_days(Days::new(DUE_SOON_DAYS))
-        .unwrap_or(today);
-    (today..=horizon).contains(&due)
+/// Where the "no progress for 30 days" clock starts: the later of the last report and
+/// the last (re)assignment, else the creation.
+fn stale_since(view: &TaskView) -> DateTime<Utc> {
+    view.last_progress_at
+        .max(view.assigned_at)
+        .unwrap_or(view.created_at)
+}
+
+/// When `view`, read at `m`, turns stale with nothing else happening; `None` when that
+/// cannot happen (not in the department's hands, or already stale).
+pub fn turns_stale(view: &TaskView, m: &Moment) -> Option<DateTime<Utc>> {
+    let in_hand = matches!(
+        view.task.status,
+        TaskStatus::Assigned | TaskStatus::InProgress
+    );
+    let at = stale_since(view).checked_add_signed(Duration::days(STALE_DAYS))?;
+    (in_hand && at > m.now).then_some(at)
 }

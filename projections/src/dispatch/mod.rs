@@ -6,13 +6,18 @@
 //! office knew on 2024-06-30.
 //!
 //! - [`counts`]: [`DispatchCounts`] and the rule behind each count.
-//! - [`tally`]: the replay that counts the quarter's events.
+//! - [`fold`]: [`DispatchFold`], the log folded page by page (memory stays flat: one
+//!   model of the state at the end, plus the start state of the tasks that differ).
+//! - [`tally`]: the quarter's events counted per plan and lead department.
 //! - [`standing`]: open at the start, overdue at the end, on-time rate.
+//! - [`quarter`]: [`QuarterDispatch`], what the fold leaves: the dispatch of every plan.
 //! - [`rank`]: the ranking.
 //! - [`circular`]: the Markdown circular.
 
 pub mod circular;
 pub mod counts;
+pub mod fold;
+pub mod quarter;
 pub mod rank;
 pub mod standing;
 pub mod tally;
@@ -24,6 +29,8 @@ use serde::{Deserialize, Serialize};
 
 pub use circular::circular;
 pub use counts::DispatchCounts;
+pub use fold::DispatchFold;
+pub use quarter::QuarterDispatch;
 pub use standing::Punctuality;
 
 use crate::envelope::Envelope;
@@ -125,66 +132,14 @@ impl Dispatch {
 }
 
 /// The dispatch of `quarter` for one plan (or every task), from the global log in
-/// position order. Envelopes recorded at or after the quarter's end are ignored.
+/// position order. Envelopes recorded at or after the quarter's end are ignored. The
+/// same as feeding a [`DispatchFold`] page by page.
 pub fn dispatch<'a>(
     envelopes: impl IntoIterator<Item = &'a Envelope>,
     plan_id: Option<PlanId>,
     quarter: Quarter,
 ) -> Dispatch {
-    let mut replay = tally::replay(envelopes, plan_id, quarter);
-    let (mut overdue_at_end, punctuality) = standing::read_standing(&mut replay, plan_id, quarter);
-    let model = &replay.at_end;
-    let rows = rank::rank(replay.depts.iter().map(|(id, t)| {
-        let counts = DispatchCounts {
-            assigned: u32::try_from(t.assigned_tasks.len()).unwrap_or(u32::MAX),
-            ..t.counts
-        };
-        let p = punctuality.get(id).copied().unwrap_or_default();
-        (*id, model.department_name(*id), counts, p)
-    }));
-    let mut totals = DispatchCounts::default();
-    let mut sum = Punctuality::default();
-    for row in &rows {
-        totals.add(&row.counts);
-        sum.due += row.punctuality.due;
-        sum.on_time += row.punctuality.on_time;
-    }
-    overdue_at_end.sort_by(|a, b| {
-        (b.days_overdue, &a.department, a.due, a.task_id).cmp(&(
-            a.days_overdue,
-            &b.department,
-            b.due,
-            b.task_id,
-        ))
-    });
-    let closed_late = replay
-        .late
-        .iter()
-        .map(|l| {
-            let task = model.tasks.get(&l.task_id).map(|v| &v.task);
-            ClosedLateItem {
-                task_id: l.task_id,
-                code: task.and_then(|t| t.code.clone()),
-                title: task.map(|t| t.title.clone()).unwrap_or_default(),
-                department_id: l.department_id,
-                department: model.department_name(l.department_id),
-                due: task.and_then(|t| t.due),
-                closed_at: l.at,
-            }
-        })
-        .collect();
-    Dispatch {
-        year: quarter.year,
-        quarter: quarter.quarter,
-        plan_id,
-        plan_title: plan_id
-            .and_then(|p| model.plans.get(&p))
-            .map(|p| p.title.clone()),
-        rows,
-        totals,
-        punctuality: sum,
-        on_time_rate: sum.rate(),
-        overdue_at_end,
-        closed_late,
-    }
+    let mut fold = DispatchFold::new(quarter);
+    fold.feed_all(envelopes);
+    fold.finish().dispatch(plan_id)
 }

@@ -2,15 +2,13 @@
 //! off the quarter's events: tasks open at the start, tasks overdue at the end, and the
 //! tasks due within the quarter that decide the on-time rate.
 
-use std::collections::BTreeMap;
-
-use duban_domain::ids::{DepartmentId, PlanId};
+use duban_domain::ids::PlanId;
 use duban_domain::task::TaskStatus;
 use duban_domain::time::{Quarter, days_overdue, is_past_due, overdue_from};
 use serde::{Deserialize, Serialize};
 
 use crate::dispatch::OverdueItem;
-use crate::dispatch::tally::{DeptTally, Replay};
+use crate::dispatch::tally::Tallies;
 use crate::model::ReadModel;
 use crate::task_view::TaskView;
 
@@ -29,6 +27,12 @@ impl Punctuality {
     pub fn rate(&self) -> Option<f64> {
         (self.due > 0).then(|| f64::from(self.on_time) / f64::from(self.due))
     }
+
+    /// Adds another department's (or plan's) figures.
+    pub fn add(&mut self, o: &Punctuality) {
+        self.due += o.due;
+        self.on_time += o.on_time;
+    }
 }
 
 /// Whether `view` closed on or before its due date.
@@ -42,57 +46,52 @@ pub fn closed_on_time(view: &TaskView) -> bool {
         }
 }
 
-fn in_scope(model: &ReadModel, plan_id: Option<PlanId>) -> impl Iterator<Item = &TaskView> {
-    model
-        .tasks
-        .values()
-        .filter(move |v| plan_id.is_none_or(|p| v.task.plan_id == Some(p)))
-}
-
-/// Adds open-at-start and overdue-at-end to the tallies, and returns the tasks overdue
-/// at the end and each department's punctuality.
-pub fn read_standing(
-    replay: &mut Replay,
-    plan_id: Option<PlanId>,
-    quarter: Quarter,
-) -> (Vec<OverdueItem>, BTreeMap<DepartmentId, Punctuality>) {
-    let end = quarter.end();
-    let (at_end, depts) = (&replay.at_end, &mut replay.depts);
-    for view in in_scope(&replay.at_start, plan_id) {
+/// Adds the tasks running at the quarter's start (`at_start`: every task's state then)
+/// to the tallies of their plan and lead.
+pub fn read_start<'a>(tallies: &mut Tallies, at_start: impl IntoIterator<Item = &'a TaskView>) {
+    for view in at_start {
         if let (Some(lead), true) = (view.task.lead, view.task.status.is_running()) {
-            tally(depts, lead).counts.open_at_start += 1;
+            tallies.of((view.task.plan_id, lead)).counts.open_at_start += 1;
         }
     }
+}
+
+/// Adds overdue-at-end and punctuality to the tallies from the state at the quarter's
+/// end, and returns the tasks overdue at the end, each with its plan.
+pub fn read_end(
+    tallies: &mut Tallies,
+    at_end: &ReadModel,
+    quarter: Quarter,
+) -> Vec<(Option<PlanId>, OverdueItem)> {
+    let end = quarter.end();
     let mut overdue = Vec::new();
-    let mut punctuality: BTreeMap<DepartmentId, Punctuality> = BTreeMap::new();
     let quarter_days = quarter.first_day()..=quarter.last_day();
-    for view in in_scope(at_end, plan_id) {
+    for view in at_end.tasks.values() {
         let task = &view.task;
         let (Some(lead), Some(due)) = (task.lead, task.due) else {
             continue;
         };
+        let scope = (task.plan_id, lead);
         if task.status.is_running() && is_past_due(due, end) {
-            tally(depts, lead).counts.overdue_at_end += 1;
-            overdue.push(OverdueItem {
-                task_id: task.id,
-                code: task.code.clone(),
-                title: task.title.clone(),
-                department_id: lead,
-                department: at_end.department_name(lead),
-                due,
-                days_overdue: days_overdue(due, end),
-            });
+            tallies.of(scope).counts.overdue_at_end += 1;
+            overdue.push((
+                task.plan_id,
+                OverdueItem {
+                    task_id: task.id,
+                    code: task.code.clone(),
+                    title: task.title.clone(),
+                    department_id: lead,
+                    department: at_end.department_name(lead),
+                    due,
+                    days_overdue: days_overdue(due, end),
+                },
+            ));
         }
         if task.status != TaskStatus::Cancelled && quarter_days.contains(&due) {
-            let p = punctuality.entry(lead).or_default();
+            let p = &mut tallies.of(scope).punctuality;
             p.due += 1;
             p.on_time += u32::from(closed_on_time(view));
-            tally(depts, lead);
         }
     }
-    (overdue, punctuality)
-}
-
-fn tally(depts: &mut BTreeMap<DepartmentId, DeptTally>, lead: DepartmentId) -> &mut DeptTally {
-    depts.entry(lead).or_default()
+    overdue
 }

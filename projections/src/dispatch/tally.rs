@@ -1,5 +1,5 @@
-//! The replay behind a dispatch: the log folded up to the quarter's start and end, and
-//! the quarter's events counted per lead department as they pass.
+//! What the quarter's events add up to, per lead department and per plan: the tallies
+//! the dispatch fold keeps while envelopes pass, and the rule that counts one event.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -7,24 +7,32 @@ use chrono::{DateTime, Utc};
 use duban_domain::Event;
 use duban_domain::ids::{DepartmentId, PlanId, TaskId};
 use duban_domain::task::Verdict;
-use duban_domain::time::Quarter;
 
 use crate::dispatch::counts::DispatchCounts;
-use crate::envelope::{Envelope, Key};
-use crate::model::ReadModel;
+use crate::dispatch::standing::Punctuality;
+use crate::envelope::Envelope;
+use crate::task_view::TaskView;
 
-/// One department's tally while replaying.
-#[derive(Debug, Default)]
+/// Whose tally a task's events go to: the task's plan (`None`: no plan) and its lead.
+/// Keeping plans apart lets one replay answer the dispatch of every plan and of all.
+pub type Scope = (Option<PlanId>, DepartmentId);
+
+/// One department's tally for the tasks of one plan.
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct DeptTally {
     /// Every count but `assigned`, which is `assigned_tasks.len()`.
     pub counts: DispatchCounts,
     /// Tasks handed to the department in the quarter.
     pub assigned_tasks: BTreeSet<TaskId>,
+    /// Tasks due within the quarter and those of them closed on time.
+    pub punctuality: Punctuality,
 }
 
 /// A late close-out seen in the quarter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LateClose {
+    /// The task's plan when it closed.
+    pub plan_id: Option<PlanId>,
     /// The task.
     pub task_id: TaskId,
     /// Its lead at the time.
@@ -33,51 +41,26 @@ pub struct LateClose {
     pub at: DateTime<Utc>,
 }
 
-/// The outcome of the replay.
-#[derive(Debug, Default)]
-pub struct Replay {
-    /// State at 00:00 of the quarter's first day.
-    pub at_start: ReadModel,
-    /// State at the quarter's end: what the office knew then.
-    pub at_end: ReadModel,
-    /// The quarter's events, per lead department.
-    pub depts: BTreeMap<DepartmentId, DeptTally>,
+/// The tallies of a quarter so far.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Tallies {
+    /// Per plan and lead department.
+    pub by_scope: BTreeMap<Scope, DeptTally>,
     /// Late close-outs in the quarter, in log order.
     pub late: Vec<LateClose>,
 }
 
-/// Replays `envelopes`, ignoring every one recorded at or after the quarter's end.
-pub fn replay<'a>(
-    envelopes: impl IntoIterator<Item = &'a Envelope>,
-    plan_id: Option<PlanId>,
-    quarter: Quarter,
-) -> Replay {
-    let (start, end) = (quarter.start(), quarter.end());
-    let mut r = Replay::default();
-    for env in envelopes {
-        if env.recorded_at >= end {
-            continue;
-        }
-        if env.recorded_at < start {
-            r.at_start.apply(env);
-            r.at_end.apply(env);
-        } else if let Some(Key::Task(id)) = r.at_end.apply(env) {
-            r.count(id, env, plan_id);
-        }
+impl Tallies {
+    /// The tally of `scope`, created empty: a department gets a row once anything of
+    /// its own is counted.
+    pub fn of(&mut self, scope: Scope) -> &mut DeptTally {
+        self.by_scope.entry(scope).or_default()
     }
-    r
-}
 
-impl Replay {
-    /// Counts one event of the quarter, against the task's state just after it.
-    fn count(&mut self, id: TaskId, env: &Envelope, plan_id: Option<PlanId>) {
-        let Some(view) = self.at_end.tasks.get(&id) else {
-            return;
-        };
-        if plan_id.is_some_and(|p| view.task.plan_id != Some(p)) {
-            return;
-        }
-        // Only TaskAssigned changes the lead, so the state after is the right owner.
+    /// Counts one event of task `id`'s stream in the quarter against `view`, the task's
+    /// state just after it. Only `TaskAssigned` changes the lead, so the state after is
+    /// the right owner.
+    pub fn count(&mut self, id: TaskId, view: &TaskView, env: &Envelope) {
         let Some(lead) = view.task.lead else { return };
         let counted = matches!(
             &env.event,
@@ -90,7 +73,8 @@ impl Replay {
         if !counted {
             return;
         }
-        let dept = self.depts.entry(lead).or_default();
+        let plan_id = view.task.plan_id;
+        let dept = self.of((plan_id, lead));
         let c = &mut dept.counts;
         match &env.event {
             Event::TaskAssigned(_) | Event::MilestoneScheduled(_) => {
@@ -103,6 +87,7 @@ impl Replay {
                 if v.late {
                     c.closed_late += 1;
                     self.late.push(LateClose {
+                        plan_id,
                         task_id: id,
                         department_id: lead,
                         at: env.recorded_at,

@@ -2,9 +2,12 @@
 //! boundary, the task lists' filters and order, and rebuild-equals-incremental.
 
 mod board;
+mod board_timing;
 mod circular;
 mod dispatch;
+mod fold;
 mod model;
 mod query;
 mod rebuild;
+mod reference;
 mod world;

@@ -204,6 +204,25 @@ fn a_worklist_holds_lead_and_cooperating_tasks_of_every_plan() {
 }
 
 #[test]
+fn a_worklist_follows_reassignment_and_survives_a_model_changed_by_hand() {
+    let mut f = fixture();
+    let [m10, ..] = f.measures;
+    f.w.try_assign(m10, f.other, &[], day("2024-12-31"))
+        .unwrap();
+    let mut model = f.w.model();
+    assert_eq!(ids(worklist(&model, f.lead)), [f.elsewhere]);
+    assert_eq!(ids(worklist(&model, f.helper)), [f.audit]);
+    assert!(ids(worklist(&model, f.other)).contains(&m10));
+    // A task put in by hand, past the index: worklists scan instead of missing it.
+    let mut copy = model.tasks[&m10].clone();
+    copy.task.id = duban_domain::ids::TaskId::new();
+    let id = copy.task.id;
+    model.tasks.insert(id, copy);
+    assert!(model.tasks_involving(f.other).is_none(), "out of step");
+    assert!(ids(worklist(&model, f.other)).contains(&id));
+}
+
+#[test]
 fn the_ledger_lists_rectification_items_only() {
     let f = fixture();
     let model = f.w.model();

@@ -7,6 +7,7 @@
 use chrono::Duration;
 use duban_domain::task::{RectificationSource, TaskStatus};
 use duban_domain::time::Quarter;
+use duban_projections::index::DepartmentIndex;
 use duban_projections::{Envelope, ReadModel, board, dispatch};
 use proptest::prelude::*;
 
@@ -15,7 +16,7 @@ use crate::world::{World, sh};
 /// One random step of the office, a department or the clock; indices pick among what
 /// exists (modulo), and refusals by the domain are simply skipped.
 #[derive(Debug, Clone)]
-enum Op {
+pub enum Op {
     Department,
     Plan,
     Measure(u8),
@@ -34,7 +35,7 @@ enum Op {
     Retire(u8),
 }
 
-fn op() -> impl Strategy<Value = Op> {
+pub fn op() -> impl Strategy<Value = Op> {
     let i = any::<u8>;
     prop_oneof![
         2 => Just(Op::Department),
@@ -61,7 +62,7 @@ fn pick<T: Copy>(items: &[T], i: u8) -> Option<T> {
 }
 
 /// Runs the ops, `hours[k]` apart, from 2024-01-01; returns the log.
-fn history(ops: &[(Op, u8)]) -> Vec<Envelope> {
+pub fn history(ops: &[(Op, u8)]) -> Vec<Envelope> {
     let mut w = World::at("2024-01-01T09:00:00");
     w.step = 2; // positions with gaps
     w.department("教育局");
@@ -235,6 +236,17 @@ proptest! {
         prop_assert_eq!(&stored, &rebuilt);
         let now = log.last().map_or_else(|| sh("2024-01-01T09:00:00"), |e| e.recorded_at);
         prop_assert_eq!(board(&live, None, now), board(&rebuilt, None, now));
+        // The department index is in step with the tasks however the model was built,
+        // and a worklist read through it equals a scan of every task.
+        for model in [&live, &stored, &rebuilt] {
+            prop_assert_eq!(&model.index, &DepartmentIndex::build(model.tasks.values()));
+            prop_assert_eq!(model.index.indexed(), model.tasks.len());
+            for dept in model.departments.keys().copied() {
+                let scanned: Vec<_> = model.tasks.values().filter(|v| v.task.involves(dept)).map(|v| v.task.id).collect();
+                let indexed: Vec<_> = model.tasks_involving(dept).expect("in step").map(|v| v.task.id).collect();
+                prop_assert_eq!(indexed, scanned);
+            }
+        }
     }
 
     #[test]

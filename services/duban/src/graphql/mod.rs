@@ -5,9 +5,11 @@
 //! - [`scalars`], [`enums`], [`inputs`]: the contract's scalars, enums and inputs.
 //! - [`types`]: Department, Plan, Task, DomainEvent and the connections; [`page`]:
 //!   cursor pagination.
-//! - [`query`], [`mutation`], [`subscription`]: the roots; [`readmodels`]: the board and
-//!   the quarterly dispatch; [`import`]: `importPlan`.
+//! - [`query`], [`mutation`], [`subscription`]: the roots; [`board`]: the board and its
+//!   cache; [`readmodels`]: the quarterly dispatch and the board's rows; [`import`]:
+//!   `importPlan`.
 
+pub mod board;
 pub mod context;
 pub mod enums;
 pub mod import;
@@ -46,7 +48,7 @@ pub fn build_schema(app: Option<Arc<App>>) -> DubanSchema {
         .limit_directives(20)
         .extension(nesting::NestingGuard);
     if let Some(app) = app {
-        builder = builder.data(app);
+        builder = builder.data(app).data(board::BoardCache::default());
     }
     builder.finish()
 }

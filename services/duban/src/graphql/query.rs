@@ -9,10 +9,11 @@ use duban_domain::{DomainError, Role};
 use duban_projections::TaskQuery;
 use duban_store::StreamBound;
 
+use super::board::BoardObj;
 use super::context::{GqlResult, app, to_gql, viewer};
 use super::enums::RoleGql;
 use super::inputs::TaskFilter;
-use super::readmodels::{BoardObj, DispatchObj};
+use super::readmodels::DispatchObj;
 use super::scalars::Instant;
 use super::types::{
     DepartmentObj, EventConnection, PlanObj, TaskConnection, TaskObj, department, stream_history,

@@ -1,17 +1,17 @@
-//! The leadership group's read models as GraphQL types: the board and the quarterly
-//! dispatch.
+//! The leadership group's read models as GraphQL types: the board's rows and counts
+//! (the board itself and its cache: [`super::board`]) and the quarterly dispatch.
 
 use async_graphql::{Context, Object, SimpleObject};
 
 use duban_domain::ids::{DepartmentId, PlanId};
 use duban_domain::time::Quarter;
-use duban_projections::{Board, BoardCounts, DispatchCounts, Light};
+use duban_projections::{BoardCounts, BoardRow, DispatchCounts, Light};
 
 use super::context::{GqlResult, app};
 use super::enums::LightGql;
-use super::scalars::Instant;
-use super::types::{DepartmentObj, TaskObj, department};
+use super::types::{DepartmentObj, department};
 use crate::error::ServiceError;
+use crate::ops::dispatch::DispatchAnswer;
 
 /// Counts of one board row.
 #[derive(SimpleObject, Clone)]
@@ -54,11 +54,16 @@ pub struct BoardRowObj {
     average_progress: f64,
 }
 
-/// The leadership group's scheduling board (调度台).
-pub struct BoardObj {
-    board: Board,
-    rows: Vec<BoardRowObj>,
-    agenda: Vec<TaskObj>,
+impl BoardRowObj {
+    /// A board row with its department as the read model has it now.
+    pub fn new(ctx: &Context<'_>, r: &BoardRow) -> async_graphql::Result<Self> {
+        Ok(Self {
+            department: known_department(ctx, r.department_id)?,
+            light: light(r.light),
+            counts: (&r.counts).into(),
+            average_progress: r.average_progress,
+        })
+    }
 }
 
 fn light(l: Light) -> LightGql {
@@ -75,58 +80,6 @@ fn known_department(ctx: &Context<'_>, id: DepartmentId) -> async_graphql::Resul
             "department {id} is in a read model but not registered"
         )))
     })
-}
-
-impl BoardObj {
-    /// Computes the board now.
-    pub fn compute(ctx: &Context<'_>, plan_id: Option<PlanId>) -> async_graphql::Result<Self> {
-        let app = app(ctx);
-        let now = app.clock.now();
-        let (board, agenda) = app.read.read(|m| {
-            let board = duban_projections::board(m, plan_id, now);
-            let agenda: Vec<TaskObj> = board
-                .agenda
-                .iter()
-                .filter_map(|item| m.tasks.get(&item.task_id))
-                .map(|v| TaskObj(v.task.clone()))
-                .collect();
-            (board, agenda)
-        });
-        let rows = board
-            .rows
-            .iter()
-            .map(|r| {
-                Ok(BoardRowObj {
-                    department: known_department(ctx, r.department_id)?,
-                    light: light(r.light),
-                    counts: (&r.counts).into(),
-                    average_progress: r.average_progress,
-                })
-            })
-            .collect::<async_graphql::Result<Vec<_>>>()?;
-        Ok(Self {
-            board,
-            rows,
-            agenda,
-        })
-    }
-}
-
-#[Object(name = "Board")]
-impl BoardObj {
-    async fn as_of(&self) -> Instant {
-        Instant(self.board.as_of)
-    }
-    async fn rows(&self) -> &[BoardRowObj] {
-        &self.rows
-    }
-    async fn totals(&self) -> BoardCountsObj {
-        (&self.board.totals).into()
-    }
-    /// Overdue, at risk, awaiting verification and escalated tasks, most urgent first.
-    async fn agenda(&self) -> &[TaskObj] {
-        &self.agenda
-    }
 }
 
 /// Counts of one dispatch row.
@@ -171,19 +124,15 @@ pub struct DispatchRowObj {
 }
 
 /// Quarterly dispatch (季度调度), computed from the events up to the end of the quarter.
-#[derive(SimpleObject)]
-#[graphql(name = "QuarterlyDispatch")]
 pub struct DispatchObj {
     year: i32,
     quarter: i32,
-    rows: Vec<DispatchRowObj>,
-    totals: DispatchCountsObj,
-    /// The circular (调度通报) as Markdown.
-    circular: String,
+    answer: DispatchAnswer,
 }
 
 impl DispatchObj {
-    /// Computes the dispatch of a quarter from the log.
+    /// The dispatch of a quarter from the log (cached by the app, see
+    /// [`crate::ops::dispatch`]).
     pub async fn compute(
         ctx: &Context<'_>,
         plan_id: Option<PlanId>,
@@ -208,8 +157,27 @@ impl DispatchObj {
                 ),
             )));
         }
-        let dispatch = app.dispatch(plan_id, q).await.gql()?;
-        let rows = dispatch
+        let answer = app.dispatch_answer(plan_id, q).await.gql()?;
+        Ok(Self {
+            year,
+            quarter,
+            answer,
+        })
+    }
+}
+
+/// Quarterly dispatch (季度调度), computed from the events up to the end of the quarter.
+#[Object(name = "QuarterlyDispatch")]
+impl DispatchObj {
+    async fn year(&self) -> i32 {
+        self.year
+    }
+    async fn quarter(&self) -> i32 {
+        self.quarter
+    }
+    async fn rows(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DispatchRowObj>> {
+        self.answer
+            .dispatch
             .rows
             .iter()
             .map(|r| {
@@ -220,13 +188,13 @@ impl DispatchObj {
                     on_time_rate: r.on_time_rate,
                 })
             })
-            .collect::<async_graphql::Result<Vec<_>>>()?;
-        Ok(Self {
-            year,
-            quarter,
-            rows,
-            totals: (&dispatch.totals).into(),
-            circular: duban_projections::circular(&dispatch),
-        })
+            .collect()
+    }
+    async fn totals(&self) -> DispatchCountsObj {
+        (&self.answer.dispatch.totals).into()
+    }
+    /// The circular (调度通报) as Markdown.
+    async fn circular(&self) -> &str {
+        &self.answer.circular
     }
 }

@@ -1,54 +1,84 @@
 //! The quarterly dispatch, from the global log as it stood at the end of the quarter.
 //!
-//! Replaying the log is linear in its length, so results are cached per (plan,
-//! quarter). A cached dispatch stays valid while the log has not grown, and for good
-//! once the quarter ended before it was computed: events are recorded at the clock's
-//! "now", so nothing recorded later can fall inside a quarter that is already over.
+//! The log is folded page by page into a [`DispatchFold`] (memory stays flat: one model
+//! of the state at the quarter's end, not the whole log), which leaves the quarter's
+//! figures for every plan at once ([`QuarterDispatch`]): one replay answers the county
+//! and each plan. Replaying is linear in the log's length, so both the figures (per
+//! quarter) and the answers with their circular (per plan and quarter) are cached, and
+//! only one replay runs at a time. A cached value stays valid while the log has not
+//! grown, and for good once the quarter ended before it was computed: events are
+//! recorded at the clock's "now", so nothing recorded later can fall inside a quarter
+//! that is already over.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 use duban_domain::ids::PlanId;
 use duban_domain::time::Quarter;
-use duban_projections::Dispatch;
+use duban_projections::{Dispatch, DispatchFold, QuarterDispatch, circular};
 
 use crate::app::App;
 use crate::error::ServiceResult;
 use crate::readmodel::envelope;
 
-/// Events read per batch while replaying the log for a dispatch.
+/// Events read per page while folding the log for a dispatch.
 const BATCH: i64 = 5000;
+/// Entries kept per map at most; past that the map starts again.
+const MAX_ENTRIES: usize = 1000;
 
-/// A computed dispatch and what it was computed from.
+/// A dispatch as the API serves it: the figures and the circular made from them.
 #[derive(Clone)]
-struct Cached {
-    head: i64,
-    closed: bool,
-    dispatch: Arc<Dispatch>,
+pub struct DispatchAnswer {
+    /// The dispatch.
+    pub dispatch: Arc<Dispatch>,
+    /// Its circular (调度通报) in Markdown.
+    pub circular: Arc<str>,
 }
 
-/// Dispatches already computed, by plan and quarter.
+/// A cached value and what it was computed from.
+#[derive(Clone)]
+struct Cached<T> {
+    /// The last log position read.
+    head: i64,
+    /// The quarter had ended when it was computed (on a clock that is not fixed).
+    closed: bool,
+    value: T,
+}
+
+fn lookup<K: Eq + Hash, T: Clone>(
+    map: &Mutex<HashMap<K, Cached<T>>>,
+    key: &K,
+    head: i64,
+) -> Option<Cached<T>> {
+    let entries = map.lock().unwrap_or_else(|e| e.into_inner());
+    entries
+        .get(key)
+        .filter(|c| c.closed || c.head == head)
+        .cloned()
+}
+
+fn remember<K: Eq + Hash, T>(map: &Mutex<HashMap<K, Cached<T>>>, key: K, value: Cached<T>) {
+    let mut entries = map.lock().unwrap_or_else(|e| e.into_inner());
+    if entries.len() >= MAX_ENTRIES {
+        entries.clear();
+    }
+    entries.insert(key, value);
+}
+
+/// Cached answers by plan and quarter.
+type Answers = Mutex<HashMap<(Option<PlanId>, Quarter), Cached<DispatchAnswer>>>;
+
+/// Dispatches already computed.
 #[derive(Default)]
 pub struct DispatchCache {
-    entries: Mutex<HashMap<(Option<PlanId>, Quarter), Cached>>,
-}
-
-impl DispatchCache {
-    fn get(&self, key: &(Option<PlanId>, Quarter), head: i64) -> Option<Arc<Dispatch>> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(key)
-            .filter(|c| c.closed || c.head == head)
-            .map(|c| Arc::clone(&c.dispatch))
-    }
-
-    fn put(&self, key: (Option<PlanId>, Quarter), value: Cached) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() > 1000 {
-            entries.clear();
-        }
-        entries.insert(key, value);
-    }
+    /// Each quarter's figures for every plan.
+    quarters: Mutex<HashMap<Quarter, Cached<Arc<QuarterDispatch>>>>,
+    /// Answers by plan and quarter.
+    answers: Answers,
+    /// Held while replaying the log, so concurrent requests wait for one replay instead
+    /// of each holding a model of the whole county.
+    replaying: tokio::sync::Mutex<()>,
 }
 
 impl App {
@@ -59,32 +89,69 @@ impl App {
         plan_id: Option<PlanId>,
         quarter: Quarter,
     ) -> ServiceResult<Arc<Dispatch>> {
+        Ok(self.dispatch_answer(plan_id, quarter).await?.dispatch)
+    }
+
+    /// [`App::dispatch`] with its circular.
+    pub async fn dispatch_answer(
+        &self,
+        plan_id: Option<PlanId>,
+        quarter: Quarter,
+    ) -> ServiceResult<DispatchAnswer> {
         let key = (plan_id, quarter);
-        let now = self.clock.now();
         let head = self.store.head().await?;
-        if let Some(hit) = self.dispatches.get(&key, head) {
+        if let Some(hit) = lookup(&self.dispatches.answers, &key, head) {
+            return Ok(hit.value);
+        }
+        let figures = self.quarter_figures(quarter, head).await?;
+        let dispatch = Arc::new(figures.value.dispatch(plan_id));
+        let answer = DispatchAnswer {
+            circular: circular(&dispatch).into(),
+            dispatch,
+        };
+        let cached = Cached {
+            head: figures.head,
+            closed: figures.closed,
+            value: answer.clone(),
+        };
+        remember(&self.dispatches.answers, key, cached);
+        Ok(answer)
+    }
+
+    /// The quarter's figures for every plan: cached, or one replay of the log.
+    async fn quarter_figures(
+        &self,
+        quarter: Quarter,
+        head: i64,
+    ) -> ServiceResult<Cached<Arc<QuarterDispatch>>> {
+        if let Some(hit) = lookup(&self.dispatches.quarters, &quarter, head) {
             return Ok(hit);
         }
+        let _one_replay = self.dispatches.replaying.lock().await;
+        // Another request may have replayed it while this one waited.
+        let head = self.store.head().await?;
+        if let Some(hit) = lookup(&self.dispatches.quarters, &quarter, head) {
+            return Ok(hit);
+        }
+        let now = self.clock.now();
         let end = quarter.end();
-        let mut envelopes = Vec::new();
+        let mut fold = DispatchFold::new(quarter);
         let mut after = 0;
         while after < head {
-            let batch = self.store.read_all(after, BATCH).await?;
-            let Some(last) = batch.last() else { break };
+            let page = self.store.read_all(after, BATCH).await?;
+            let Some(last) = page.last() else { break };
             after = last.position;
-            for rec in batch.iter().filter(|r| r.recorded_at < end) {
-                envelopes.push(envelope(rec)?);
+            for rec in page.iter().filter(|r| r.recorded_at < end) {
+                fold.feed(&envelope(rec)?);
             }
         }
-        let dispatch = Arc::new(duban_projections::dispatch(&envelopes, plan_id, quarter));
-        self.dispatches.put(
-            key,
-            Cached {
-                head: after,
-                closed: end <= now && !self.clock.is_fixed(),
-                dispatch: Arc::clone(&dispatch),
-            },
-        );
-        Ok(dispatch)
+        let figures = Cached {
+            // Everything up to `head` was read, and `after` if the log grew meanwhile.
+            head: after.max(head),
+            closed: end <= now && !self.clock.is_fixed(),
+            value: Arc::new(fold.finish()),
+        };
+        remember(&self.dispatches.quarters, quarter, figures.clone());
+        Ok(figures)
     }
 }

@@ -1,0 +1,146 @@
+//! The scheduling board (调度台) as GraphQL, and the cache that keeps a computed board
+//! while nothing it depends on has changed.
+//!
+//! A board is a function of the read model and of the moment asked. The cache keeps one
+//! board per plan filter with the model position it was read at and the instants it
+//! holds for ([`duban_projections::TimedBoard`]: until the next 00:00 in Asia/Shanghai
+//! or the next task turning stale), so repeated requests neither re-read 48,000 tasks
+//! nor clone the agenda's tasks again; any new event (a new position) or a clock outside
+//! that window recomputes it.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use async_graphql::{Context, Object};
+use chrono::{DateTime, Utc};
+
+use duban_domain::ids::PlanId;
+use duban_domain::task::Task;
+use duban_projections::{Board, timed_board};
+
+use super::context::{GqlResult, app};
+use super::readmodels::{BoardCountsObj, BoardRowObj};
+use super::scalars::Instant;
+use super::types::TaskObj;
+use crate::error::ServiceError;
+
+/// Plan filters kept at most; past that the cache starts again.
+const MAX_ENTRIES: usize = 512;
+
+/// A board as computed, with the agenda's tasks as they stood then.
+pub struct ComputedBoard {
+    board: Board,
+    agenda: Vec<Task>,
+}
+
+struct Entry {
+    position: i64,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    board: Arc<ComputedBoard>,
+}
+
+/// Boards already computed, by plan filter (schema data, one per server).
+#[derive(Default)]
+pub struct BoardCache {
+    entries: Mutex<HashMap<Option<PlanId>, Entry>>,
+}
+
+impl BoardCache {
+    fn get(
+        &self,
+        plan: Option<PlanId>,
+        position: i64,
+        now: DateTime<Utc>,
+    ) -> Option<Arc<ComputedBoard>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(&plan)
+            .filter(|e| e.position == position && e.from <= now && now < e.until)
+            .map(|e| Arc::clone(&e.board))
+    }
+
+    fn put(&self, plan: Option<PlanId>, entry: Entry) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert(plan, entry);
+    }
+}
+
+/// The leadership group's scheduling board (调度台) at one moment.
+pub struct BoardObj {
+    as_of: DateTime<Utc>,
+    computed: Arc<ComputedBoard>,
+}
+
+impl BoardObj {
+    /// The board now: from the cache when the model and the date still match.
+    pub fn compute(ctx: &Context<'_>, plan_id: Option<PlanId>) -> async_graphql::Result<Self> {
+        let app = app(ctx);
+        let cache = ctx.data_unchecked::<BoardCache>();
+        let now = app.clock.now();
+        let computed = app.read.read(|m| {
+            if let Some(hit) = cache.get(plan_id, m.position, now) {
+                return hit;
+            }
+            let timed = timed_board(m, plan_id, now);
+            let agenda = timed
+                .board
+                .agenda
+                .iter()
+                .filter_map(|item| m.tasks.get(&item.task_id))
+                .map(|v| v.task.clone())
+                .collect();
+            let computed = Arc::new(ComputedBoard {
+                board: timed.board,
+                agenda,
+            });
+            cache.put(
+                plan_id,
+                Entry {
+                    position: m.position,
+                    from: now,
+                    until: timed.valid_until,
+                    board: Arc::clone(&computed),
+                },
+            );
+            computed
+        });
+        Ok(Self {
+            as_of: now,
+            computed,
+        })
+    }
+}
+
+#[Object(name = "Board")]
+impl BoardObj {
+    async fn as_of(&self) -> Instant {
+        Instant(self.as_of)
+    }
+    async fn rows(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<BoardRowObj>> {
+        self.computed
+            .board
+            .rows
+            .iter()
+            .map(|r| BoardRowObj::new(ctx, r))
+            .collect()
+    }
+    async fn totals(&self) -> BoardCountsObj {
+        (&self.computed.board.totals).into()
+    }
+    /// Overdue, at risk, awaiting verification and escalated tasks, most urgent first;
+    /// with `first`, only the first `first` of them (a meeting reads the top of it).
+    async fn agenda(&self, first: Option<i32>) -> async_graphql::Result<Vec<TaskObj>> {
+        let all = &self.computed.agenda;
+        let n = match first {
+            None => all.len(),
+            Some(n) => usize::try_from(n)
+                .map_err(|_| ServiceError::invalid("first", "must not be negative"))
+                .gql()?,
+        };
+        Ok(all.iter().take(n).cloned().map(TaskObj).collect())
+    }
+}
