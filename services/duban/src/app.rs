@@ -29,6 +29,10 @@ pub struct App {
     pub metrics: Metrics,
     /// Quarterly dispatches already computed.
     pub dispatches: DispatchCache,
+    /// The runtime the store's connections and background tasks live on; the HTTP
+    /// workers run GraphQL requests there, so database I/O is not handed between
+    /// runtimes (see `http::endpoints`).
+    pub runtime: tokio::runtime::Handle,
 }
 
 impl App {
@@ -49,6 +53,7 @@ impl App {
             clock,
             metrics: Metrics::new(),
             dispatches: DispatchCache::default(),
+            runtime: tokio::runtime::Handle::current(),
         }))
     }
 

@@ -82,9 +82,27 @@ async fn handle(
     };
     let operation = parsed.operation_name().unwrap_or("anonymous").to_string();
     let media_type = parsed.media_type();
-    let response = schema
-        .execute(parsed.into_request().data(Viewer { token }))
-        .await;
+    // Executed on the application's runtime, where the store's connections and writer
+    // task live, rather than on this HTTP worker's own single-threaded runtime.
+    let request = parsed.into_request().data(Viewer { token });
+    let schema = schema.get_ref().clone();
+    let response = match app
+        .runtime
+        .spawn(async move { schema.execute(request).await })
+        .await
+    {
+        Ok(response) => response,
+        Err(e) => {
+            tracing::error!(error = %e, "a GraphQL request task failed");
+            app.metrics.error("INTERNAL");
+            return goh::error_response(
+                media_type,
+                actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                "internal error; the cause has been logged for the operators",
+            );
+        }
+    };
     for error in &response.errors {
         let code = error
             .extensions
