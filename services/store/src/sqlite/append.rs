@@ -4,17 +4,15 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
+use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::append::{Appended, StreamAppend, StreamHead, plan};
 use crate::error::StoreError;
 use crate::event::{Metadata, RecordedEvent, format_time};
 use crate::fault::Faults;
 use crate::row::into_events;
+use crate::sqlite::group::insert_events;
 use crate::sqlite::read;
-
-/// Rows per INSERT statement (12 parameters each, well under SQLite's 32 766).
-const CHUNK: usize = 500;
 
 enum Outcome {
     Written(Vec<RecordedEvent>),
@@ -107,29 +105,13 @@ async fn write(
 
     let abort = faults.should_abort(&batch);
     let planned = plan(batch, &heads, first, meta, recorded_at)?;
+    let rows = planned.events.iter().zip(&planned.payloads);
+    insert_events(
+        conn,
+        rows.map(|(e, payload)| (e, payload.as_str(), planned.metadata.as_str())),
+    )
+    .await?;
     let at = format_time(recorded_at);
-    let rows: Vec<_> = planned.events.iter().zip(&planned.payloads).collect();
-    for chunk in rows.chunks(CHUNK) {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO events (position, stream_id, stream_type, stream_version, event_id, \
-             event_type, schema_version, payload, metadata, recorded_at, prev_hash, hash) ",
-        );
-        insert.push_values(chunk, |mut row, (e, payload)| {
-            row.push_bind(e.position)
-                .push_bind(e.stream_id.as_str())
-                .push_bind(e.stream_type.as_str())
-                .push_bind(e.stream_version)
-                .push_bind(e.event_id.to_string())
-                .push_bind(e.event_type.as_str())
-                .push_bind(e.schema_version)
-                .push_bind(payload.as_str())
-                .push_bind(planned.metadata.as_str())
-                .push_bind(at.as_str())
-                .push_bind(e.prev_hash.as_str())
-                .push_bind(e.hash.as_str());
-        });
-        insert.build().execute(&mut *conn).await?;
-    }
 
     if let Some(command_id) = &meta.command_id {
         sqlx::query(

@@ -9,7 +9,7 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 use crate::append::{Appended, StreamHead};
 use crate::error::StoreError;
-use crate::event::format_time;
+use crate::event::{RecordedEvent, format_time};
 use crate::fault::Faults;
 use crate::group::{GroupPlan, GroupWriter, Member, Request, streams};
 use crate::row::into_events;
@@ -115,8 +115,29 @@ async fn plan(conn: &mut SqliteConnection, members: &[&Request]) -> Result<Group
 
 /// Inserts the planned rows and command ids.
 async fn insert(conn: &mut SqliteConnection, plan: &GroupPlan) -> Result<(), StoreError> {
-    let rows: Vec<_> = plan
-        .rows()
+    insert_events(conn, plan.rows()).await?;
+    for (id, first, count, at) in plan.commands() {
+        sqlx::query(
+            "INSERT INTO commands (command_id, first_position, event_count, recorded_at) \
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(first)
+        .bind(count)
+        .bind(format_time(at))
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Inserts events with their canonical payload and metadata, in multi-row statements
+/// (shared with the one-append path).
+pub(super) async fn insert_events<'a>(
+    conn: &mut SqliteConnection,
+    rows: impl Iterator<Item = (&'a RecordedEvent, &'a str, &'a str)>,
+) -> Result<(), StoreError> {
+    let rows: Vec<_> = rows
         .map(|(e, payload, meta)| (e, payload, meta, format_time(e.recorded_at)))
         .collect();
     for chunk in rows.chunks(CHUNK) {
@@ -139,18 +160,6 @@ async fn insert(conn: &mut SqliteConnection, plan: &GroupPlan) -> Result<(), Sto
                 .push_bind(e.hash.as_str());
         });
         insert.build().execute(&mut *conn).await?;
-    }
-    for (id, first, count, at) in plan.commands() {
-        sqlx::query(
-            "INSERT INTO commands (command_id, first_position, event_count, recorded_at) \
-             VALUES (?, ?, ?, ?)",
-        )
-        .bind(id)
-        .bind(first)
-        .bind(count)
-        .bind(format_time(at))
-        .execute(&mut *conn)
-        .await?;
     }
     Ok(())
 }
