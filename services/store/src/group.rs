@@ -27,6 +27,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::append::{Appended, Planned, StreamAppend, StreamHead, plan};
 use crate::error::StoreError;
 use crate::event::{Metadata, RecordedEvent};
+use crate::fault::Faults;
 use crate::notify::TaskGuard;
 use crate::recent::Recent;
 
@@ -56,8 +57,12 @@ pub(crate) struct Request {
 /// What a backend does with the appends the writer task takes.
 #[async_trait]
 pub(crate) trait GroupWriter: Send + Sync + 'static {
-    /// True when this append must run on its own (e.g. the fault hook would abort it).
-    fn solo_only(&self, request: &Request) -> bool;
+    /// The store's fault hook (tests only).
+    fn faults(&self) -> &Faults;
+    /// True when this append must run on its own: the fault hook would abort it.
+    fn solo_only(&self, request: &Request) -> bool {
+        self.faults().should_abort(&request.batch)
+    }
     /// One append in its own transaction (the original path).
     async fn solo(&self, request: Request) -> Result<Appended, StoreError>;
     /// Several appends in one transaction: one answer per member, in order, or an error

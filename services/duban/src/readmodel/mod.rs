@@ -2,7 +2,8 @@
 //! the database with its checkpoint so a restart catches up from where it stopped.
 //!
 //! - [`persist`]: the documents-and-checkpoint store behind a small trait.
-//! - [`rebuild`]: rebuilding from zero into a shadow projection, pipelined.
+//! - [`rebuild`]: rebuilding from zero into a new model, pipelined, and putting it in
+//!   place (memory and database) in one step.
 //! - this module: catching up from the global log, waiting for a position (read your
 //!   writes).
 

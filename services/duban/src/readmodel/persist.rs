@@ -33,10 +33,8 @@ pub trait ReadModelStore: Send + Sync {
     async fn save(&self, name: &str, docs: &[Doc], checkpoint: i64) -> ServiceResult<()>;
     /// Writes projection `name` afresh, atomically: its old documents go, `docs` (at
     /// most one per key) come in, and its checkpoint becomes `checkpoint`. One bulk write
-    /// (COPY on PostgreSQL) for a rebuild's shadow projection, instead of upserts.
+    /// (COPY on PostgreSQL): how a completed rebuild puts its documents in place.
     async fn replace(&self, name: &str, docs: &[Doc], checkpoint: i64) -> ServiceResult<()>;
-    /// Replaces projection `target` by `source` (a completed rebuild), atomically.
-    async fn swap(&self, source: &str, target: &str) -> ServiceResult<()>;
     /// Deletes a projection's documents and checkpoint.
     async fn clear(&self, name: &str) -> ServiceResult<()>;
 }
@@ -232,32 +230,6 @@ impl ReadModelStore for SqlReadModelStore {
             }
         }
         Ok(())
-    }
-
-    async fn swap(&self, source: &str, target: &str) -> ServiceResult<()> {
-        on_db!(&self.db, |pool| {
-            let mut tx = pool.begin().await?;
-            sqlx::query("DELETE FROM read_models WHERE name = $1")
-                .bind(target)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM projection_checkpoints WHERE name = $1")
-                .bind(target)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("UPDATE read_models SET name = $1 WHERE name = $2")
-                .bind(target)
-                .bind(source)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("UPDATE projection_checkpoints SET name = $1 WHERE name = $2")
-                .bind(target)
-                .bind(source)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok(())
-        })
     }
 
     async fn clear(&self, name: &str) -> ServiceResult<()> {

@@ -65,8 +65,8 @@ pub(crate) struct PgWriter {
 
 #[async_trait]
 impl GroupWriter for PgWriter {
-    fn solo_only(&self, request: &Request) -> bool {
-        self.faults.should_abort(&request.batch)
+    fn faults(&self) -> &Faults {
+        &self.faults
     }
 
     async fn solo(&self, r: Request) -> Result<Appended, StoreError> {

@@ -28,8 +28,8 @@ pub(crate) struct SqliteWriter {
 
 #[async_trait]
 impl GroupWriter for SqliteWriter {
-    fn solo_only(&self, request: &Request) -> bool {
-        self.faults.should_abort(&request.batch)
+    fn faults(&self) -> &Faults {
+        &self.faults
     }
 
     async fn solo(&self, r: Request) -> Result<Appended, StoreError> {
