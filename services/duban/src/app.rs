@@ -10,10 +10,12 @@ use duban_store::{EventStore, StreamBound};
 use crate::clock::Clock;
 use crate::commands::{CommandOptions, CommandService, Executed};
 use crate::error::ServiceResult;
+use crate::http::response_cache::ResponseCache;
 use crate::metrics::Metrics;
 use crate::ops::dispatch::DispatchCache;
 use crate::readmodel::ReadModels;
 use crate::readmodel::persist::SqlReadModelStore;
+use crate::tokens::TokenCache;
 
 /// Everything a request or a CLI command needs.
 pub struct App {
@@ -29,6 +31,10 @@ pub struct App {
     pub metrics: Metrics,
     /// Quarterly dispatches already computed.
     pub dispatches: DispatchCache,
+    /// Tokens already looked up (see [`TokenCache`] for when they are used).
+    pub tokens: TokenCache,
+    /// Answers to queries, while they hold (see [`ResponseCache`]).
+    pub responses: ResponseCache,
     /// The runtime the store's connections and background tasks live on; the HTTP
     /// workers run GraphQL requests there, so database I/O is not handed between
     /// runtimes (see `http::endpoints`).
@@ -53,6 +59,8 @@ impl App {
             clock,
             metrics: Metrics::new(),
             dispatches: DispatchCache::default(),
+            tokens: TokenCache::default(),
+            responses: ResponseCache::default(),
             runtime: tokio::runtime::Handle::current(),
         }))
     }

@@ -9,7 +9,7 @@
 //!   [`ops::tick`] is the overdue clock; [`ops::import_plan`] the plan importer.
 //! - [`readmodel`]: the read models at run time, persisted with their checkpoint.
 //! - [`graphql`]: the schema; [`http`]: the server; [`ledger`]: the ledger exports.
-//! - [`auth`]: bearer tokens; [`clock`]: the injected clock; [`metrics`]: Prometheus.
+//! - [`auth`]: bearer tokens; [`tokens`]: the tokens a server has looked up; [`clock`]: the injected clock; [`metrics`]: Prometheus.
 //! - [`cli`], [`progress`], [`telemetry`]: the command line; [`demo`]: the demo data set.
 //! - [`transfer`]: export/import of the whole log (JSON Lines) and SQLite backups.
 //! - [`error`]: [`error::ServiceError`], one per boundary; [`db`]: SQL on either backend.
@@ -31,6 +31,7 @@ pub mod progress;
 pub mod readmodel;
 pub mod snapshots;
 pub mod telemetry;
+pub mod tokens;
 pub mod transfer;
 
 pub use app::App;

@@ -1,5 +1,5 @@
 //! Prometheus metrics: requests and latency by operation, events appended, errors by
-//! code, projection lag.
+//! code, answers from the response cache, projection lag.
 
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
@@ -14,6 +14,7 @@ pub struct Metrics {
     latency: HistogramVec,
     errors: IntCounterVec,
     appended: IntCounter,
+    cached: IntCounter,
     lag: IntGauge,
 }
 
@@ -53,6 +54,11 @@ impl Metrics {
             "Events appended by this process",
         )
         .expect("valid metric");
+        let cached = IntCounter::new(
+            "duban_cached_answers_total",
+            "Queries answered from the response cache",
+        )
+        .expect("valid metric");
         let lag = IntGauge::new(
             "duban_projection_lag_events",
             "Log head minus the read model's checkpoint",
@@ -63,6 +69,7 @@ impl Metrics {
             Box::new(latency.clone()),
             Box::new(errors.clone()),
             Box::new(appended.clone()),
+            Box::new(cached.clone()),
             Box::new(lag.clone()),
         ] {
             registry.register(c).expect("unique metric");
@@ -73,6 +80,7 @@ impl Metrics {
             latency,
             errors,
             appended,
+            cached,
             lag,
         }
     }
@@ -96,6 +104,11 @@ impl Metrics {
     /// Counts appended events.
     pub fn events_appended(&self, n: usize) {
         self.appended.inc_by(n as u64);
+    }
+
+    /// Counts a query answered from the response cache.
+    pub fn cached_answer(&self) {
+        self.cached.inc();
     }
 
     /// Sets the projection lag.

@@ -141,4 +141,12 @@ pub trait EventStore: Send + Sync {
 
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// The token epoch, where this backend is told of every change to a stored token:
+    /// a token looked up under epoch `n` is still as it was while this returns `Some(n)`.
+    /// `None` (SQLite, which cannot tell a server of another process's writes, or a
+    /// PostgreSQL listener that is not connected) means tokens must be looked up anew.
+    fn token_epoch(&self) -> Option<u64> {
+        None
+    }
 }

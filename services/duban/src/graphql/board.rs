@@ -22,6 +22,7 @@ use super::context::{GqlResult, app};
 use super::readmodels::{BoardCountsObj, BoardRowObj};
 use super::scalars::Instant;
 use super::types::TaskObj;
+use super::validity::Validity;
 use crate::error::ServiceError;
 
 /// Plan filters kept at most; past that the cache starts again.
@@ -52,12 +53,12 @@ impl BoardCache {
         plan: Option<PlanId>,
         position: i64,
         now: DateTime<Utc>,
-    ) -> Option<Arc<ComputedBoard>> {
+    ) -> Option<(Arc<ComputedBoard>, DateTime<Utc>)> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries
             .get(&plan)
             .filter(|e| e.position == position && e.from <= now && now < e.until)
-            .map(|e| Arc::clone(&e.board))
+            .map(|e| (Arc::clone(&e.board), e.until))
     }
 
     fn put(&self, plan: Option<PlanId>, entry: Entry) {
@@ -81,7 +82,7 @@ impl BoardObj {
         let app = app(ctx);
         let cache = ctx.data_unchecked::<BoardCache>();
         let now = app.clock.now();
-        let computed = app.read.read(|m| {
+        let (computed, until) = app.read.read(|m| {
             if let Some(hit) = cache.get(plan_id, m.position, now) {
                 return hit;
             }
@@ -106,8 +107,11 @@ impl BoardObj {
                     board: Arc::clone(&computed),
                 },
             );
-            computed
+            (computed, timed.valid_until)
         });
+        if let Some(validity) = ctx.data_opt::<Arc<Validity>>() {
+            validity.holds_until(until);
+        }
         Ok(Self {
             as_of: now,
             computed,

@@ -8,6 +8,7 @@
 //! - [`query`], [`mutation`], [`subscription`]: the roots; [`board`]: the board and its
 //!   cache; [`readmodels`]: the quarterly dispatch and the board's rows; [`import`]:
 //!   `importPlan`.
+//! - [`validity`]: how long a request's answer holds, for the response cache.
 
 pub mod board;
 pub mod context;
@@ -22,6 +23,7 @@ pub mod readmodels;
 pub mod scalars;
 pub mod subscription;
 pub mod types;
+pub mod validity;
 
 use std::sync::Arc;
 

@@ -8,11 +8,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::Data;
 
 use crate::app::App;
-use crate::auth::{TokenInfo, authenticate};
+use crate::auth::TokenInfo;
 use crate::error::ServiceError;
+use crate::graphql::validity::Validity;
 use crate::graphql::{DubanSchema, Viewer};
 
 use super::graphql_over_http as goh;
+use super::response_cache::{Mark, ResponseCache};
 
 /// The bearer token of a request, if it sent one.
 pub fn bearer(req: &HttpRequest) -> Option<&str> {
@@ -32,7 +34,7 @@ pub async fn viewer_of(app: &App, req: &HttpRequest) -> Result<TokenInfo, HttpRe
             "this API needs a bearer token: send Authorization: Bearer <token> (create one with `duban token create`)",
         ));
     };
-    match authenticate(&app.store.db(), token).await {
+    match app.tokens.authenticate(app.store.as_ref(), token).await {
         Ok(info) => Ok(info),
         Err(ServiceError::Unauthenticated(message)) => {
             app.metrics.error("UNAUTHENTICATED");
@@ -73,7 +75,7 @@ async fn handle(
         Ok(token) => token,
         Err(response) => return response,
     };
-    let parsed = match goh::parse_request(&req, &body) {
+    let mut parsed = match goh::parse_request(&req, &body) {
         Ok(parsed) => parsed,
         Err(rejection) => {
             app.metrics.error("BAD_USER_INPUT");
@@ -82,9 +84,26 @@ async fn handle(
     };
     let operation = parsed.operation_name().unwrap_or("anonymous").to_string();
     let media_type = parsed.media_type();
+    let cache_key = ResponseCache::key(&mut parsed, &token);
+    let mark = Mark {
+        model: app.read.position(),
+        head: *app.store.subscribe().borrow(),
+    };
+    if let Some(key) = &cache_key
+        && let Some(body) = app.responses.get(key, mark, app.clock.now())
+    {
+        app.metrics.cached_answer();
+        app.metrics
+            .request(&operation, started.elapsed().as_secs_f64());
+        return goh::respond_data(media_type, body);
+    }
     // Executed on the application's runtime, where the store's connections and writer
     // task live, rather than on this HTTP worker's own single-threaded runtime.
-    let request = parsed.into_request().data(Viewer { token });
+    let validity = Arc::new(Validity::default());
+    let request = parsed
+        .into_request()
+        .data(Viewer { token })
+        .data(Arc::clone(&validity));
     let schema = schema.get_ref().clone();
     let response = match app
         .runtime
@@ -117,6 +136,14 @@ async fn handle(
     }
     app.metrics
         .request(&operation, started.elapsed().as_secs_f64());
+    if let Some(key) = cache_key
+        && let Some(body) = goh::data_body(&response)
+    {
+        // `now` after execution: every resolver's answer held at this instant.
+        let now = app.clock.now();
+        app.responses.put(key, mark, now, &validity, body.clone());
+        return goh::respond_data(media_type, body);
+    }
     goh::respond(media_type, response)
 }
 
@@ -185,7 +212,9 @@ pub async fn websocket(
                 .map_or(raw, |(_, t)| t)
                 .trim()
                 .to_string();
-            let info = authenticate(&app.store.db(), &token)
+            let info = app
+                .tokens
+                .authenticate(app.store.as_ref(), &token)
                 .await
                 .map_err(|e| async_graphql::Error::new(format!("UNAUTHENTICATED: {e}")))?;
             let mut data = Data::default();

@@ -628,6 +628,9 @@ pub fn respond(media_type: ResponseMediaType, response: async_graphql::Response)
         }
     }
 
+    if let Some(body) = data_body(&response) {
+        return builder.body(body);
+    }
     let mut body = Map::new();
     if request_error {
         let errors = response.errors.iter().map(request_error_json).collect();
@@ -644,6 +647,30 @@ pub fn respond(media_type: ResponseMediaType, response: async_graphql::Response)
         body.insert("extensions".to_owned(), to_json(&response.extensions));
     }
     builder.body(Json::Object(body).to_string())
+}
+
+/// The body of an answer that is all data (no errors, extensions or headers), written
+/// straight from the resolved value (in the document's field order); `None` otherwise.
+pub fn data_body(response: &async_graphql::Response) -> Option<Bytes> {
+    let plain = response.errors.is_empty()
+        && response.extensions.is_empty()
+        && response.http_headers.is_empty()
+        && response.cache_control.value().is_none();
+    if !plain {
+        return None;
+    }
+    let mut body = Vec::with_capacity(4096);
+    body.extend_from_slice(b"{\"data\":");
+    serde_json::to_writer(&mut body, &response.data).ok()?;
+    body.push(b'}');
+    Some(Bytes::from(body))
+}
+
+/// A 200 answer with a body from [`data_body`] (kept, or just written).
+pub fn respond_data(media_type: ResponseMediaType, body: Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, media_type.content_type()))
+        .body(body)
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Json {

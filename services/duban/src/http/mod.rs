@@ -5,12 +5,14 @@
 //!   codes, GET rules).
 //! - [`endpoints`]: /graphql (HTTP, WebSocket, GraphiQL) and authentication.
 //! - [`ops`]: /healthz, /readyz, /metrics.
+//! - [`response_cache`]: whole answers to the dashboard queries, while they hold.
 //! - [`export`]: /export/ledger.csv and /export/ledger.xlsx.
 
 pub mod endpoints;
 pub mod export;
 pub mod graphql_over_http;
 pub mod ops;
+pub mod response_cache;
 
 use std::net::TcpListener;
 use std::sync::Arc;

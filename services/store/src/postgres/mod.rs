@@ -39,6 +39,7 @@ const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 pub struct PgStore {
     pool: PgPool,
     head: Arc<watch::Sender<i64>>,
+    tokens: Arc<listen::TokenEpoch>,
     faults: Arc<Faults>,
     committer: Committer,
     _listener: TaskGuard,
@@ -61,7 +62,12 @@ impl PgStore {
         POSTGRES_MIGRATOR.run(&pool).await?;
         let (head, _) = watch::channel(read::head(&pool).await?);
         let head = Arc::new(head);
-        let listener = tokio::spawn(listen::listen(pool.clone(), Arc::clone(&head)));
+        let tokens = Arc::new(listen::TokenEpoch::default());
+        let listener = tokio::spawn(listen::listen(
+            pool.clone(),
+            Arc::clone(&head),
+            Arc::clone(&tokens),
+        ));
         let faults = Arc::new(Faults::default());
         let committer = Committer::start(group::PgWriter {
             pool: pool.clone(),
@@ -70,6 +76,7 @@ impl PgStore {
         Ok(Self {
             pool,
             head,
+            tokens,
             faults,
             committer,
             _listener: TaskGuard(listener),
@@ -172,5 +179,12 @@ impl EventStore for PgStore {
     async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    fn token_epoch(&self) -> Option<u64> {
+        *self
+            .tokens
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }

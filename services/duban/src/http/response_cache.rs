@@ -1,0 +1,166 @@
+//! Whole answers to the dashboard queries, kept for at most [`MAX_AGE`] while nothing
+//! they depend on has changed.
+//!
+//! A county's screens poll the same few queries (the board, the quarterly dispatch, a
+//! department's worklist); resolving one of them means thousands of GraphQL fields
+//! (about 3,500 for the board with 300 departments). An answer here is the serialized
+//! body of a query without errors, kept under the token that asked, the document, the
+//! operation name and the variables, and used again only while
+//! - the read model is at the same position and the log at the same head ([`Mark`]),
+//! - it is younger than [`MAX_AGE`], so `Board.asOf` is at most that old, and
+//! - the moment is before any instant a resolver said the answer changes at
+//!   ([`Validity`]: the board's next midnight or next task turning stale).
+//!
+//! Only queries whose root fields are all in [`CACHED_FIELDS`] are kept: the audit
+//! queries (`history`, `events`, `taskAsOf`, `verifyIntegrity`) always run.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+
+use actix_web::web::Bytes;
+use async_graphql::parser::types::{DocumentOperations, OperationType, Selection};
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::auth::TokenInfo;
+use crate::graphql::validity::Validity;
+
+use super::graphql_over_http::GraphqlRequest;
+
+/// The longest an answer is used again.
+pub const MAX_AGE: TimeDelta = TimeDelta::seconds(1);
+
+/// Bytes of answers kept at most; past that the expired ones go, or if that is not
+/// enough, all of them.
+const MAX_BYTES: usize = 8 << 20;
+
+/// Root fields whose answers depend only on the read model, the log, the viewer and
+/// the declared [`Validity`].
+pub const CACHED_FIELDS: &[&str] = &[
+    "__typename",
+    "me",
+    "departments",
+    "plans",
+    "plan",
+    "task",
+    "tasks",
+    "worklist",
+    "board",
+    "quarterlyDispatch",
+    "rectificationLedger",
+];
+
+/// What the answers were computed from: the read model's position and the log's head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    /// The read model's position.
+    pub model: i64,
+    /// The last committed position known to this process.
+    pub head: i64,
+}
+
+/// Who asked what: the token's id, the operation name, the document and the variables.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Key {
+    token: String,
+    operation: Option<String>,
+    query: String,
+    variables: String,
+}
+
+struct Entry {
+    computed: DateTime<Utc>,
+    until: DateTime<Utc>,
+    body: Bytes,
+}
+
+#[derive(Default)]
+struct State {
+    mark: Option<Mark>,
+    entries: HashMap<Key, Entry>,
+    bytes: usize,
+}
+
+/// The answers kept (one per server).
+#[derive(Default)]
+pub struct ResponseCache {
+    state: Mutex<State>,
+}
+
+impl ResponseCache {
+    /// The key of a request whose answer may be kept, or `None`.
+    pub fn key(request: &mut GraphqlRequest, viewer: &TokenInfo) -> Option<Key> {
+        if request.operation_type() != Some(OperationType::Query) {
+            return None;
+        }
+        let operation = request.operation_name().map(str::to_owned);
+        let inner = request.request_mut();
+        let document = inner.parsed_query().ok()?;
+        let selected = match (&document.operations, operation.as_deref()) {
+            (DocumentOperations::Single(op), _) => op,
+            (DocumentOperations::Multiple(map), Some(name)) => map.get(name)?,
+            (DocumentOperations::Multiple(_), None) => return None,
+        };
+        let all_cached = selected.node.selection_set.node.items.iter().all(|s| {
+            matches!(&s.node, Selection::Field(f)
+                if CACHED_FIELDS.contains(&f.node.name.node.as_str()))
+        });
+        all_cached.then(|| Key {
+            token: viewer.id.clone(),
+            operation,
+            query: inner.query.clone(),
+            variables: serde_json::to_string(&inner.variables).unwrap_or_default(),
+        })
+    }
+
+    /// The kept answer to `key`, if it still holds at `mark` and `now`.
+    pub fn get(&self, key: &Key, mark: Mark, now: DateTime<Utc>) -> Option<Bytes> {
+        let state = self.lock();
+        if state.mark != Some(mark) {
+            return None;
+        }
+        let entry = state.entries.get(key)?;
+        (entry.computed <= now && now < entry.until).then(|| entry.body.clone())
+    }
+
+    /// Keeps an answer computed at `mark` and `now`, with the request's [`Validity`].
+    pub fn put(&self, key: Key, mark: Mark, now: DateTime<Utc>, validity: &Validity, body: Bytes) {
+        let until = validity
+            .until()
+            .map_or(now + MAX_AGE, |u| u.min(now + MAX_AGE));
+        let mut state = self.lock();
+        // An answer computed before a newer one was kept belongs to the past.
+        if state
+            .mark
+            .is_some_and(|m| m != mark && (m.model >= mark.model && m.head >= mark.head))
+        {
+            return;
+        }
+        if state.mark != Some(mark) {
+            *state = State {
+                mark: Some(mark),
+                ..State::default()
+            };
+        }
+        if state.bytes + body.len() > MAX_BYTES {
+            state.entries.retain(|_, e| now < e.until);
+            state.bytes = state.entries.values().map(|e| e.body.len()).sum();
+            if state.bytes + body.len() > MAX_BYTES {
+                state.entries.clear();
+                state.bytes = 0;
+            }
+        }
+        state.bytes += body.len();
+        let entry = Entry {
+            computed: now,
+            until,
+            body,
+        };
+        if let Some(old) = state.entries.insert(key, entry) {
+            state.bytes -= old.body.len();
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
