@@ -15,15 +15,13 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 use duban_domain::ids::PlanId;
+use duban_store::EventStore;
 use duban_domain::time::Quarter;
 use duban_projections::{Dispatch, DispatchFold, QuarterDispatch, circular};
 
 use crate::app::App;
 use crate::error::ServiceResult;
-use crate::readmodel::envelope;
-
-/// Events read per page while folding the log for a dispatch.
-const BATCH: i64 = 5000;
+use crate::readmodel::rebuild::{joined, spawn_reader};
 /// Entries kept per map at most; past that the map starts again.
 const MAX_ENTRIES: usize = 1000;
 
@@ -134,24 +132,34 @@ impl App {
             return Ok(hit);
         }
         let now = self.clock.now();
-        let end = quarter.end();
-        let mut fold = DispatchFold::new(quarter);
-        let mut after = 0;
-        while after < head {
-            let page = self.store.read_all(after, BATCH).await?;
-            let Some(last) = page.last() else { break };
-            after = last.position;
-            for rec in page.iter().filter(|r| r.recorded_at < end) {
-                fold.feed(&envelope(rec)?);
-            }
-        }
+        let (figures, after) = fold_quarter(Arc::clone(&self.store), quarter).await?;
         let figures = Cached {
             // Everything up to `head` was read, and `after` if the log grew meanwhile.
             head: after.max(head),
-            closed: end <= now && !self.clock.is_fixed(),
-            value: Arc::new(fold.finish()),
+            closed: quarter.end() <= now && !self.clock.is_fixed(),
+            value: Arc::new(figures),
         };
         remember(&self.dispatches.quarters, quarter, figures.clone());
         Ok(figures)
     }
+}
+
+/// Folds the whole log for `quarter` (read and decoded ahead, as the rebuild does) and
+/// returns the figures with the last position read.
+async fn fold_quarter(
+    store: Arc<dyn EventStore>,
+    quarter: Quarter,
+) -> ServiceResult<(QuarterDispatch, i64)> {
+    let end = quarter.end();
+    let mut fold = DispatchFold::new(quarter);
+    let mut after = 0;
+    let (mut pages, _reader) = spawn_reader(store);
+    while let Some(pending) = pages.recv().await {
+        let page = pending?.await.map_err(joined)??;
+        after = page.last().map_or(after, |e| e.position);
+        for env in page.iter().filter(|e| e.recorded_at < end) {
+            fold.feed(env);
+        }
+    }
+    Ok((fold.finish(), after))
 }

@@ -108,10 +108,10 @@ pub fn documents(model: &ReadModel) -> ServiceResult<Vec<Doc>> {
 }
 
 /// A pending page: decoded on a blocking thread, awaited by the fold in order.
-type Pending = JoinHandle<ServiceResult<Vec<Envelope>>>;
+pub(crate) type Pending = JoinHandle<ServiceResult<Vec<Envelope>>>;
 
 /// Aborts the reader task when the rebuild ends early (an error, or its future dropped).
-struct AbortOnDrop(JoinHandle<()>);
+pub(crate) struct AbortOnDrop(JoinHandle<()>);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
@@ -121,7 +121,7 @@ impl Drop for AbortOnDrop {
 
 /// Reads the log from the start until a page comes back empty, queueing each page's
 /// decoding; stops early when the receiver is gone.
-fn spawn_reader(
+pub(crate) fn spawn_reader(
     store: Arc<dyn EventStore>,
 ) -> (mpsc::Receiver<ServiceResult<Pending>>, AbortOnDrop) {
     let (tx, rx) = mpsc::channel(AHEAD);
@@ -146,7 +146,7 @@ fn spawn_reader(
     (rx, AbortOnDrop(reader))
 }
 
-fn joined(e: tokio::task::JoinError) -> ServiceError {
+pub(crate) fn joined(e: tokio::task::JoinError) -> ServiceError {
     ServiceError::Internal(format!("rebuild worker failed: {e}"))
 }
 
