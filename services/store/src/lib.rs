@@ -9,7 +9,8 @@
 //!   and event planning both backends share.
 //! - `hash` — canonical bytes of an event and the chain hash ([`GENESIS_HASH`]).
 //! - `verify` — [`IntegrityReport`] and the chain/contiguity checker.
-//! - `row` — decoded rows shared by reads and verification.
+//! - `row` — decoded rows shared by reads and verification; `lean_page` — a page of
+//!   [`LeanEvent`]s sent by SQLite as one separator-joined text.
 //! - `error` — [`StoreError`].
 //! - `log_entry` — [`LogEntry`] and [`read_log`]: the log exactly as stored, for export.
 //! - `import` — [`LogImport`]: loads an exported log into an empty store, verified.
@@ -32,6 +33,7 @@ mod fault;
 mod group;
 mod hash;
 mod import;
+mod lean_page;
 mod log_entry;
 mod migrations;
 mod notify;

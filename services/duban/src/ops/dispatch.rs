@@ -15,9 +15,9 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 use duban_domain::ids::PlanId;
-use duban_store::EventStore;
 use duban_domain::time::Quarter;
 use duban_projections::{Dispatch, DispatchFold, QuarterDispatch, circular};
+use duban_store::EventStore;
 
 use crate::app::App;
 use crate::error::ServiceResult;

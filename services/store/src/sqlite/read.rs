@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use crate::error::StoreError;
 use crate::event::{format_time, parse_time};
+use crate::lean_page;
 use crate::row::{RawRow, StoredEvent, parse_json};
 use crate::store::{LeanEvent, StreamBound};
 
@@ -63,17 +64,9 @@ pub(crate) async fn page(
     Ok(rows.iter().map(decode).collect())
 }
 
-/// A page of lean events as ONE row: each event's
-/// `position, stream_id, event_type, schema_version, payload, metadata, recorded_at`
-/// joined by U+001F, and the events joined by U+001E, built by SQLite.
-///
-/// Fetched row by row through sqlx, a page of 10,000 events cost more in per-row
-/// handling (a value copy per column, a channel message and a wake-up per row) than in
-/// SQLite itself; as one text it is one message. The separators cannot occur in the
-/// fields: payload and metadata are JSON, which escapes every control character, and the
-/// others are ids, names of types, numbers and times. A field count other than seven is
-/// reported as corruption, never guessed at. (A JSON array of the fields, tried before,
-/// quoted and escaped every payload once more and took twice as long to read back.)
+/// A page of lean events as one text (see [`crate::lean_page`]). A JSON array of the
+/// fields, tried before, quoted and escaped every payload once more and took twice as
+/// long to read back.
 const LEAN_PAGE: &str = "SELECT group_concat(position || char(31) || stream_id || char(31) || \
      event_type || char(31) || schema_version || char(31) || payload || char(31) || \
      metadata || char(31) || recorded_at, char(30) ORDER BY position) FROM \
@@ -90,47 +83,10 @@ pub(crate) async fn lean_page(
         .bind(limit)
         .fetch_one(pool)
         .await?;
-    let Some(text) = text else {
-        return Ok(Vec::new());
-    };
-    let mut previous = after;
-    text.split('\u{1e}')
-        .map(|record| {
-            let corrupt = |detail: String| StoreError::Corrupt {
-                position: previous + 1,
-                detail,
-            };
-            let fields: Vec<&str> = record.split('\u{1f}').collect();
-            let [position, stream_id, event_type, version, payload, metadata, at] = fields[..]
-            else {
-                return Err(corrupt(format!(
-                    "a lean page record has {} fields, not 7",
-                    fields.len()
-                )));
-            };
-            let number = |name: &str, text: &str| {
-                text.parse::<i64>()
-                    .map_err(|e| corrupt(format!("bad {name} {text:?}: {e}")))
-            };
-            let position = number("position", position)?;
-            if position <= previous {
-                return Err(corrupt(format!("position {position} out of order")));
-            }
-            let schema_version = i32::try_from(number("schema_version", version)?)
-                .map_err(|e| corrupt(format!("bad schema_version: {e}")))?;
-            previous = position;
-            Ok(LeanEvent {
-                position,
-                stream_id: stream_id.to_owned(),
-                event_type: event_type.to_owned(),
-                schema_version,
-                payload: payload.to_owned(),
-                metadata: metadata.to_owned(),
-                recorded_at: parse_time(at)
-                    .map_err(|detail| StoreError::Corrupt { position, detail })?,
-            })
-        })
-        .collect()
+    match text {
+        Some(text) => lean_page::split(&text, after, parse_time),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// Rows `first..first + count`, read inside an open transaction.
