@@ -22,6 +22,11 @@ use duban_store::EventStore;
 use crate::app::App;
 use crate::error::ServiceResult;
 use crate::readmodel::rebuild::{joined, spawn_reader};
+
+/// Events per page and pages read ahead while replaying the log for a dispatch: smaller
+/// than the rebuild's (10,000 x 3), since a server replays beside its live model and
+/// the pages in flight add to its peak memory (~1 KB per event read and decoded).
+const READ_AHEAD: (i64, usize) = (2_000, 2);
 /// Entries kept per map at most; past that the map starts again.
 const MAX_ENTRIES: usize = 1000;
 
@@ -153,7 +158,7 @@ async fn fold_quarter(
     let end = quarter.end();
     let mut fold = DispatchFold::new(quarter);
     let mut after = 0;
-    let (mut pages, _reader) = spawn_reader(store);
+    let (mut pages, _reader) = spawn_reader(store, READ_AHEAD);
     while let Some(pending) = pages.recv().await {
         let page = pending?.await.map_err(joined)??;
         after = page.last().map_or(after, |e| e.position);

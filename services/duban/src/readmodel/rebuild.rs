@@ -123,12 +123,13 @@ impl Drop for AbortOnDrop {
 /// decoding; stops early when the receiver is gone.
 pub(crate) fn spawn_reader(
     store: Arc<dyn EventStore>,
+    (page_size, ahead): (i64, usize),
 ) -> (mpsc::Receiver<ServiceResult<Pending>>, AbortOnDrop) {
-    let (tx, rx) = mpsc::channel(AHEAD);
+    let (tx, rx) = mpsc::channel(ahead);
     let reader = tokio::spawn(async move {
         let mut after = 0;
         loop {
-            let page = match store.read_all_lean(after, PAGE).await {
+            let page = match store.read_all_lean(after, page_size).await {
                 Ok(page) => page,
                 Err(e) => {
                     let _ = tx.send(Err(e.into())).await;
@@ -159,7 +160,7 @@ impl ReadModels {
         // Left behind by a rebuild of an older version that stopped half-way.
         self.persist.clear(&format!("{CORE}.rebuild")).await?;
         let total = self.store.head().await?;
-        let (mut pages, _reader) = spawn_reader(Arc::clone(&self.store));
+        let (mut pages, _reader) = spawn_reader(Arc::clone(&self.store), (PAGE, AHEAD));
         let mut model = ReadModel::default();
         let (mut waited, mut folded) = (Duration::ZERO, Duration::ZERO);
         loop {
