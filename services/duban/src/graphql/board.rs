@@ -22,7 +22,7 @@ use super::context::{GqlResult, app};
 use super::readmodels::{BoardCountsObj, BoardRowObj};
 use super::scalars::Instant;
 use super::types::TaskObj;
-use super::validity::Validity;
+use super::validity::{MAX_AGE, Validity};
 use crate::error::ServiceError;
 
 /// Plan filters kept at most; past that the cache starts again.
@@ -110,7 +110,9 @@ impl BoardObj {
             (computed, timed.valid_until)
         });
         if let Some(validity) = ctx.data_opt::<Arc<Validity>>() {
-            validity.holds_until(until);
+            // `asOf` is the moment asked: an answer kept for later says when it was made,
+            // so keep it only briefly even while the board itself holds.
+            validity.holds_until(until.min(now + MAX_AGE));
         }
         Ok(Self {
             as_of: now,

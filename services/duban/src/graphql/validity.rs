@@ -5,7 +5,10 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
+
+/// The longest a board's answer is used again: its `asOf` says when it was computed.
+pub const MAX_AGE: TimeDelta = TimeDelta::seconds(1);
 
 /// The earliest instant any resolver of this request said its answer changes at
 /// (request data, as `Arc<Validity>`).

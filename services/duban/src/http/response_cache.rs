@@ -1,15 +1,17 @@
-//! Whole answers to the dashboard queries, kept for at most [`MAX_AGE`] while nothing
-//! they depend on has changed.
+//! Whole answers to the dashboard queries, kept while nothing they depend on has
+//! changed.
 //!
 //! A county's screens poll the same few queries (the board, the quarterly dispatch, a
 //! department's worklist); resolving one of them means thousands of GraphQL fields
 //! (about 3,500 for the board with 300 departments). An answer here is the serialized
 //! body of a query without errors, kept under the token that asked, the document, the
 //! operation name and the variables, and used again only while
-//! - the read model is at the same position and the log at the same head ([`Mark`]),
-//! - it is younger than [`MAX_AGE`], so `Board.asOf` is at most that old, and
+//! - the read model is at the same position and the log at the same head ([`Mark`]), and
 //! - the moment is before any instant a resolver said the answer changes at
-//!   ([`Validity`]: the board's next midnight or next task turning stale).
+//!   ([`Validity`]). Only the board depends on the moment: it declares its next
+//!   midnight or next task turning stale, and at most
+//!   [`MAX_AGE`](crate::graphql::validity::MAX_AGE) ahead, so that
+//!   `Board.asOf` is never older than that. Other answers hold until the next event.
 //!
 //! Only queries whose root fields are all in [`CACHED_FIELDS`] are kept: the audit
 //! queries (`history`, `events`, `taskAsOf`, `verifyIntegrity`) always run.
@@ -19,22 +21,19 @@ use std::sync::{Mutex, PoisonError};
 
 use actix_web::web::Bytes;
 use async_graphql::parser::types::{DocumentOperations, OperationType, Selection};
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::auth::TokenInfo;
 use crate::graphql::validity::Validity;
 
 use super::graphql_over_http::GraphqlRequest;
 
-/// The longest an answer is used again.
-pub const MAX_AGE: TimeDelta = TimeDelta::seconds(1);
-
 /// Bytes of answers kept at most; past that the expired ones go, or if that is not
 /// enough, all of them.
 const MAX_BYTES: usize = 8 << 20;
 
 /// Root fields whose answers depend only on the read model, the log, the viewer and
-/// the declared [`Validity`].
+/// the declared [`Validity`] (checked: no other resolver under them reads the clock).
 pub const CACHED_FIELDS: &[&str] = &[
     "__typename",
     "me",
@@ -124,9 +123,7 @@ impl ResponseCache {
 
     /// Keeps an answer computed at `mark` and `now`, with the request's [`Validity`].
     pub fn put(&self, key: Key, mark: Mark, now: DateTime<Utc>, validity: &Validity, body: Bytes) {
-        let until = validity
-            .until()
-            .map_or(now + MAX_AGE, |u| u.min(now + MAX_AGE));
+        let until = validity.until().unwrap_or(DateTime::<Utc>::MAX_UTC);
         let mut state = self.lock();
         // An answer computed before a newer one was kept belongs to the past.
         if state
