@@ -11,17 +11,12 @@
 //! escapes every control character, and the others are ids, names of types and numbers.
 //! A field count other than seven is reported as corruption, never guessed at.
 
-use chrono::{DateTime, Utc};
-
 use crate::error::StoreError;
+use crate::event::parse_time;
 use crate::store::LeanEvent;
 
-/// Splits a page read after position `after`; `time` reads the backend's `recorded_at`.
-pub(crate) fn split(
-    text: &str,
-    after: i64,
-    time: impl Fn(&str) -> Result<DateTime<Utc>, String>,
-) -> Result<Vec<LeanEvent>, StoreError> {
+/// Splits a page read after position `after`.
+pub(crate) fn split(text: &str, after: i64) -> Result<Vec<LeanEvent>, StoreError> {
     let mut previous = after;
     text.split('\u{1e}')
         .map(|record| {
@@ -63,7 +58,8 @@ pub(crate) fn split(
                 schema_version,
                 payload: payload.to_owned(),
                 metadata: metadata.to_owned(),
-                recorded_at: time(at).map_err(|detail| StoreError::Corrupt { position, detail })?,
+                recorded_at: parse_time(at)
+                    .map_err(|detail| StoreError::Corrupt { position, detail })?,
             })
         })
         .collect()

@@ -59,8 +59,8 @@ use actix_web::{
     web::{Bytes, Payload, Query},
 };
 use async_graphql::{
-    ObjectType, Schema, SubscriptionType, Variables,
-    parser::types::{DocumentOperations, OperationType},
+    ObjectType, Positioned, Schema, SubscriptionType, Variables,
+    parser::types::{DocumentOperations, OperationDefinition, OperationType},
 };
 use serde_json::{Map, Value as Json, json};
 
@@ -443,19 +443,28 @@ fn select_operation(
     operations: &DocumentOperations,
     name: Option<&str>,
 ) -> (Option<String>, Option<OperationType>) {
+    selected_operation(operations, name).map_or((None, None), |(name, operation)| {
+        (name.map(str::to_owned), Some(operation.node.ty))
+    })
+}
+
+/// The operation a request with `operationName` `name` runs, with its name if it has
+/// one; `None` when the document selects none (async-graphql's rule).
+pub fn selected_operation<'a>(
+    operations: &'a DocumentOperations,
+    name: Option<&str>,
+) -> Option<(Option<&'a str>, &'a Positioned<OperationDefinition>)> {
     match (operations, name) {
-        (DocumentOperations::Single(operation), None) => (None, Some(operation.node.ty)),
-        (DocumentOperations::Single(_), Some(_)) => (None, None),
-        (DocumentOperations::Multiple(map), Some(name)) => match map.get(name) {
-            Some(operation) => (Some(name.to_owned()), Some(operation.node.ty)),
-            None => (None, None),
-        },
-        (DocumentOperations::Multiple(map), None) if map.len() == 1 => {
-            map.iter().next().map_or((None, None), |(name, operation)| {
-                (Some(name.to_string()), Some(operation.node.ty))
-            })
-        }
-        (DocumentOperations::Multiple(_), None) => (None, None),
+        (DocumentOperations::Single(operation), None) => Some((None, operation)),
+        (DocumentOperations::Single(_), Some(_)) => None,
+        (DocumentOperations::Multiple(map), Some(name)) => map
+            .get_key_value(name)
+            .map(|(name, operation)| (Some(name.as_str()), operation)),
+        (DocumentOperations::Multiple(map), None) if map.len() == 1 => map
+            .iter()
+            .next()
+            .map(|(name, operation)| (Some(name.as_str()), operation)),
+        (DocumentOperations::Multiple(_), None) => None,
     }
 }
 

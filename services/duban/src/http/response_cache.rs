@@ -20,13 +20,13 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
 use actix_web::web::Bytes;
-use async_graphql::parser::types::{DocumentOperations, OperationType, Selection};
+use async_graphql::parser::types::{OperationType, Selection};
 use chrono::{DateTime, Utc};
 
 use crate::auth::TokenInfo;
 use crate::graphql::validity::Validity;
 
-use super::graphql_over_http::GraphqlRequest;
+use super::graphql_over_http::{GraphqlRequest, selected_operation};
 
 /// Bytes of answers kept at most; past that the expired ones go, or if that is not
 /// enough, all of them.
@@ -91,14 +91,11 @@ impl ResponseCache {
         if request.operation_type() != Some(OperationType::Query) {
             return None;
         }
-        let operation = request.operation_name().map(str::to_owned);
         let inner = request.request_mut();
+        let requested = inner.operation_name.clone();
         let document = inner.parsed_query().ok()?;
-        let selected = match (&document.operations, operation.as_deref()) {
-            (DocumentOperations::Single(op), _) => op,
-            (DocumentOperations::Multiple(map), Some(name)) => map.get(name)?,
-            (DocumentOperations::Multiple(_), None) => return None,
-        };
+        let (operation, selected) = selected_operation(&document.operations, requested.as_deref())?;
+        let operation = operation.map(str::to_owned);
         let all_cached = selected.node.selection_set.node.items.iter().all(|s| {
             matches!(&s.node, Selection::Field(f)
                 if CACHED_FIELDS.contains(&f.node.name.node.as_str()))

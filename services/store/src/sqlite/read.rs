@@ -84,7 +84,7 @@ pub(crate) async fn lean_page(
         .fetch_one(pool)
         .await?;
     match text {
-        Some(text) => lean_page::split(&text, after, parse_time),
+        Some(text) => lean_page::split(&text, after),
         None => Ok(Vec::new()),
     }
 }
