@@ -13,6 +13,7 @@
 //! - [`cli`], [`progress`], [`telemetry`]: the command line; [`demo`]: the demo data set.
 //! - [`transfer`]: export/import of the whole log (JSON Lines) and SQLite backups.
 //! - [`error`]: [`error::ServiceError`], one per boundary; [`db`]: SQL on either backend.
+//! - [`memory`]: gives freed memory back to the system after the big folds.
 
 pub mod app;
 pub mod auth;
@@ -25,6 +26,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod ledger;
+pub mod memory;
 pub mod metrics;
 pub mod ops;
 pub mod progress;

@@ -15,7 +15,8 @@
 //! - `log_entry` — [`LogEntry`] and [`read_log`]: the log exactly as stored, for export.
 //! - `import` — [`LogImport`]: loads an exported log into an empty store, verified.
 //! - `sqlite` — [`SqliteStore`] (`BEGIN IMMEDIATE`, WAL).
-//! - `postgres` — [`PgStore`] (`event_head` row lock, LISTEN/NOTIFY on [`CHANNEL`]).
+//! - `postgres` — [`PgStore`] (`event_head` row lock, LISTEN/NOTIFY on [`CHANNEL`]; lean
+//!   pages by binary COPY).
 //! - `migrations` — the embedded migrators ([`SQLITE_MIGRATOR`], [`POSTGRES_MIGRATOR`]).
 //! - `connect` — [`connect()`] picks the backend from a URL.
 //! - `notify` — the watch channel behind [`EventStore::subscribe`].

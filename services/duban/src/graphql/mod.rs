@@ -41,14 +41,34 @@ pub const MAX_DEPTH: usize = 16;
 /// Query complexity limit: admits the standard introspection query.
 pub const MAX_COMPLEXITY: usize = 5000;
 
-/// Builds the schema with its limits; `app` is None only to print the SDL.
-pub fn build_schema(app: Option<Arc<App>>) -> DubanSchema {
+/// Where a schema serves, which decides who refuses documents nested too deep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// GraphQL over HTTP: `graphql_over_http::parse_request` counts the nesting before
+    /// the schema sees the document, so the schema has no extension. (Any extension
+    /// puts every resolved field through its `resolve` hook: a worklist of 300 tasks
+    /// resolves ~3,600 fields.)
+    Http,
+    /// WebSocket: async-graphql parses the document itself, so the schema carries
+    /// [`nesting::NestingGuard`].
+    WebSocket,
+}
+
+/// The schema for WebSocket subscriptions (see [`Transport::WebSocket`]).
+#[derive(Clone)]
+pub struct WebSocketSchema(pub DubanSchema);
+
+/// Builds the schema with its limits for `transport`; `app` is None only to print the
+/// SDL.
+pub fn build_schema(app: Option<Arc<App>>, transport: Transport) -> DubanSchema {
     let mut builder = Schema::build(query::Query, mutation::Mutation, subscription::Subscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(64)
-        .limit_directives(20)
-        .extension(nesting::NestingGuard);
+        .limit_directives(20);
+    if transport == Transport::WebSocket {
+        builder = builder.extension(nesting::NestingGuard);
+    }
     if let Some(app) = app {
         builder = builder.data(app).data(board::BoardCache::default());
     }
@@ -57,5 +77,5 @@ pub fn build_schema(app: Option<Arc<App>>) -> DubanSchema {
 
 /// The schema in SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    build_schema(None).sdl()
+    build_schema(None, Transport::Http).sdl()
 }

@@ -4,7 +4,8 @@
 //! async-graphql's recursion limit is checked only after parsing: a few hundred nested
 //! list brackets in an argument overflowed a worker's stack and aborted the server. This
 //! module counts the nesting before anything parses the document (on HTTP in
-//! `graphql_over_http::parse_request`, on WebSocket through [`NestingGuard`]).
+//! `graphql_over_http::parse_request`, on WebSocket through [`NestingGuard`], which only
+//! the WebSocket schema carries: see [`super::Transport`]).
 
 use std::sync::Arc;
 

@@ -11,7 +11,7 @@ use crate::app::App;
 use crate::auth::TokenInfo;
 use crate::error::ServiceError;
 use crate::graphql::validity::Validity;
-use crate::graphql::{DubanSchema, Viewer};
+use crate::graphql::{DubanSchema, Viewer, WebSocketSchema};
 
 use super::graphql_over_http as goh;
 use super::response_cache::{Mark, ResponseCache};
@@ -196,10 +196,10 @@ pub async fn websocket(
     req: HttpRequest,
     payload: web::Payload,
     app: web::Data<Arc<App>>,
-    schema: web::Data<DubanSchema>,
+    schema: web::Data<WebSocketSchema>,
 ) -> actix_web::Result<HttpResponse> {
     let app = Arc::clone(&app);
-    async_graphql_actix_web::GraphQLSubscription::new(DubanSchema::clone(&schema))
+    async_graphql_actix_web::GraphQLSubscription::new(DubanSchema::clone(&schema.0))
         .on_connection_init(move |init: serde_json::Value| async move {
             let raw = init
                 .get("authorization")

@@ -21,7 +21,7 @@ use actix_web::dev::Server;
 use actix_web::{App as ActixApp, HttpServer, web};
 
 use crate::app::App;
-use crate::graphql::{DubanSchema, build_schema};
+use crate::graphql::{DubanSchema, Transport, WebSocketSchema, build_schema};
 
 /// Settings of the HTTP server.
 #[derive(Debug, Clone)]
@@ -42,11 +42,13 @@ pub fn serve(
     listener: TcpListener,
     config: ServerConfig,
 ) -> std::io::Result<Server> {
-    let schema: DubanSchema = build_schema(Some(Arc::clone(&app)));
+    let schema: DubanSchema = build_schema(Some(Arc::clone(&app)), Transport::Http);
+    let websocket = WebSocketSchema(build_schema(Some(Arc::clone(&app)), Transport::WebSocket));
     let server = HttpServer::new(move || {
         ActixApp::new()
             .app_data(web::Data::new(Arc::clone(&app)))
             .app_data(web::Data::new(schema.clone()))
+            .app_data(web::Data::new(websocket.clone()))
             .app_data(web::Data::new(config.clone()))
             .service(
                 web::resource("/graphql")

@@ -138,6 +138,8 @@ impl App {
         }
         let now = self.clock.now();
         let (figures, after) = fold_quarter(Arc::clone(&self.store), quarter).await?;
+        // The fold's model of the county at the quarter's end is gone.
+        crate::memory::release_freed_async().await;
         let figures = Cached {
             // Everything up to `head` was read, and `after` if the log grew meanwhile.
             head: after.max(head),

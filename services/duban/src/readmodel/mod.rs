@@ -116,6 +116,8 @@ impl ReadModels {
                 break;
             }
         }
+        // The pages read and decoded on the way are gone.
+        crate::memory::release_freed_async().await;
         Ok(this)
     }
 

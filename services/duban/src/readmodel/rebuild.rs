@@ -223,6 +223,9 @@ impl ReadModels {
             writing_s = written.as_secs_f64(),
             "read model rebuilt"
         );
-        self.catch_up().await
+        let position = self.catch_up().await?;
+        // The old model, the pages and the documents are gone.
+        crate::memory::release_freed_async().await;
+        Ok(position)
     }
 }

@@ -1,6 +1,7 @@
 //! [`PgStore`]: the PostgreSQL backend.
 
 mod append;
+mod copy_page;
 mod group;
 mod listen;
 pub(crate) mod read;
@@ -153,7 +154,7 @@ impl EventStore for PgStore {
         if limit <= 0 {
             return Ok(Vec::new());
         }
-        read::lean_page(&self.pool, after_position, limit).await
+        copy_page::lean_page(&self.pool, after_position, limit).await
     }
 
     async fn head(&self) -> Result<i64, StoreError> {

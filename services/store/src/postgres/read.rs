@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::error::StoreError;
 use crate::row::{RawRow, StoredEvent, parse_json};
-use crate::store::{LeanEvent, StreamBound};
+use crate::store::StreamBound;
 
 const COLUMNS: &str = "position, stream_id, stream_type, stream_version, event_id, event_type, \
      schema_version, payload::text, metadata::text, recorded_at, prev_hash, hash";
@@ -59,42 +59,6 @@ pub(crate) async fn page(
         .fetch_all(pool)
         .await?;
     Ok(rows.iter().map(decode).collect())
-}
-
-/// The columns of a [`LeanEvent`].
-const LEAN_COLUMNS: &str =
-    "position, stream_id, event_type, schema_version, payload::text, metadata::text, recorded_at";
-
-fn decode_lean(row: &PgRow) -> Result<LeanEvent, StoreError> {
-    let position: i64 = row.try_get(0)?;
-    let lean = (|| {
-        Ok(LeanEvent {
-            position,
-            stream_id: col(row, 1)?,
-            event_type: col(row, 2)?,
-            schema_version: col(row, 3)?,
-            payload: col(row, 4)?,
-            metadata: col(row, 5)?,
-            recorded_at: col::<DateTime<Utc>>(row, 6)?,
-        })
-    })();
-    lean.map_err(|detail| StoreError::Corrupt { position, detail })
-}
-
-/// Up to `limit` events after `after`, in position order, in the lean form.
-pub(crate) async fn lean_page(
-    pool: &PgPool,
-    after: i64,
-    limit: i64,
-) -> Result<Vec<LeanEvent>, StoreError> {
-    let sql =
-        format!("SELECT {LEAN_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2");
-    let rows = sqlx::query(&sql)
-        .bind(after)
-        .bind(limit)
-        .fetch_all(pool)
-        .await?;
-    rows.iter().map(decode_lean).collect()
 }
 
 /// Rows `first..first + count`, read inside an open transaction.
