@@ -80,7 +80,16 @@ impl ReadModel {
             }),
             Key::Task(id) => {
                 let before = Involved::of(self.tasks.get(&id));
-                let changed = fold(&mut self.tasks, id, |s| TaskView::evolve(s, env));
+                // Most events change a task that exists: it is changed where it lies
+                // (moving a view out of the map and back shifted B-tree nodes of large
+                // values on every event: ~6 % of a rebuild's CPU).
+                let changed = match self.tasks.get_mut(&id) {
+                    Some(view) => {
+                        view.apply(env);
+                        true
+                    }
+                    None => fold(&mut self.tasks, id, |s| TaskView::evolve(s, env)),
+                };
                 if changed {
                     self.index.update(id, before, self.tasks.get(&id));
                 }

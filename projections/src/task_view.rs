@@ -48,16 +48,23 @@ impl TaskView {
                 last_progress_at: None,
             });
         };
+        view.apply(env);
+        Some(view)
+    }
+
+    /// One envelope of the task's stream applied to an existing view, in place (what
+    /// [`Self::evolve`] does to a view that exists: it never removes one).
+    pub fn apply(&mut self, env: &Envelope) {
+        let at = env.recorded_at;
         match &env.event {
-            Event::TaskAssigned(_) => view.assigned_at = Some(at),
-            Event::ProgressReported(_) => view.last_progress_at = Some(at),
-            Event::CompletionSubmitted(_) => view.submitted_at = Some(at),
-            Event::TaskVerified(v) if v.verdict == Verdict::Accepted => view.closed_at = Some(at),
-            Event::RectificationReopened(_) => view.closed_at = None,
+            Event::TaskAssigned(_) => self.assigned_at = Some(at),
+            Event::ProgressReported(_) => self.last_progress_at = Some(at),
+            Event::CompletionSubmitted(_) => self.submitted_at = Some(at),
+            Event::TaskVerified(v) if v.verdict == Verdict::Accepted => self.closed_at = Some(at),
+            Event::RectificationReopened(_) => self.closed_at = None,
             _ => {}
         }
-        view.last_event_at = at;
-        view.task = Task::evolve(Some(view.task), &env.event)?;
-        Some(view)
+        self.last_event_at = at;
+        duban_domain::task::evolve::apply(&mut self.task, &env.event);
     }
 }

@@ -8,6 +8,14 @@ pub fn evolve(state: Option<Task>, event: &Event) -> Option<Task> {
     let Some(mut task) = state else {
         return create(event);
     };
+    apply(&mut task, event);
+    Some(task)
+}
+
+/// One event applied to an existing task, in place: what [`evolve`] does to a task
+/// that exists (it never removes one). Lets a read model keep a task where it is
+/// instead of moving it out of its map and back for every event.
+pub fn apply(task: &mut Task, event: &Event) {
     match event {
         Event::TaskAssigned(e) => {
             task.lead = Some(e.lead);
@@ -46,7 +54,6 @@ pub fn evolve(state: Option<Task>, event: &Event) -> Option<Task> {
         _ => {}
     }
     task.version += 1;
-    Some(task)
 }
 
 fn create(event: &Event) -> Option<Task> {
