@@ -4,7 +4,7 @@
 //! system only from the top of a heap. A fold over the whole log (the start-up catch-up,
 //! a rebuild, a quarterly dispatch replay) allocates and frees hundreds of MiB in pages
 //! and decoded events; without a trim the server stays resident at that peak although
-//! nothing uses it (at 1M events: ~40 MiB after a dispatch replay, measured in
+//! nothing uses it (at 1M events: ~46 MiB after a dispatch replay, measured in
 //! BENCHMARKS.md). Called only after such folds, never per request: a trim walks and
 //! locks every arena in turn.
 
