@@ -608,7 +608,7 @@ fn office_raises_a_rectification_item_with_default_severity() {
     assert_eq!(task.kind, TaskKind::Rectification);
     assert_eq!(task.status, S::Defined);
     assert_eq!(task.title, "音乐教室面积72㎡");
-    assert_eq!(task.rectification, Some(w.detail()));
+    assert_eq!(task.rectification, Some(Box::new(w.detail())));
 }
 
 #[test]

@@ -103,7 +103,7 @@ fn create(event: &Event) -> Option<Task> {
         Event::RectificationRaised(e) => Some(Task {
             plan_id: e.plan_id,
             parent: e.measure_id,
-            rectification: Some(e.detail.clone()),
+            rectification: Some(Box::new(e.detail.clone())),
             ..blank(e.task_id, TaskKind::Rectification, &e.detail.finding)
         }),
         _ => None,

@@ -158,8 +158,9 @@ pub struct Task {
     pub progress: u8,
     /// When progress was last reported.
     pub last_progress_at: Option<DateTime<Utc>>,
-    /// Set for rectification items.
-    pub rectification: Option<RectificationDetail>,
+    /// Set for rectification items. Boxed: only rectification items have one, and
+    /// inline it made every task 96 bytes larger (4.6 MB per model of 48,000 tasks).
+    pub rectification: Option<Box<RectificationDetail>>,
     /// Closed after it went overdue (逾期办结).
     pub closed_late: bool,
     /// Stream version.

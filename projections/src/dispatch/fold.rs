@@ -23,6 +23,16 @@ use crate::envelope::{Envelope, Key};
 use crate::model::ReadModel;
 use crate::task_view::TaskView;
 
+/// Drops what no dispatch reads of a task: its full text, its phase and a rectification
+/// item's finding. Only the events that create a task set them, and the fold's model
+/// of the county is as large as the live one: without them it holds ~10 % less.
+fn forget_texts(view: &mut TaskView) {
+    let task = &mut view.task;
+    task.description = None;
+    task.phase = None;
+    task.rectification = None;
+}
+
 /// A quarter's dispatch being folded (see the module documentation).
 #[derive(Debug, Clone)]
 pub struct DispatchFold {
@@ -81,12 +91,12 @@ impl DispatchFold {
             }
         }
         let changed = self.at_end.apply(env);
-        if before_start {
+        let Some(Key::Task(id)) = changed else { return };
+        let Some(view) = self.at_end.tasks.get_mut(&id) else {
             return;
-        }
-        if let Some(Key::Task(id)) = changed
-            && let Some(view) = self.at_end.tasks.get(&id)
-        {
+        };
+        forget_texts(view);
+        if !before_start {
             self.tallies.count(id, view, env);
         }
     }
@@ -115,5 +125,51 @@ impl DispatchFold {
         standing::read_start(&mut tallies, unchanged.chain(at_start.values().flatten()));
         let overdue = standing::read_end(&mut tallies, &at_end, quarter);
         QuarterDispatch::new(quarter, tallies, overdue, &at_end)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use duban_domain::Event;
+    use duban_domain::event::MeasureDefined;
+    use duban_domain::ids::PlanId;
+
+    use super::*;
+
+    fn measure(task_id: TaskId, at: DateTime<Utc>) -> Envelope {
+        Envelope {
+            position: 1,
+            stream_id: task_id.stream(),
+            recorded_at: at,
+            actor: "office".into(),
+            role: None,
+            department: None,
+            event: Event::MeasureDefined(MeasureDefined {
+                task_id,
+                plan_id: PlanId::new(),
+                code: Some("一(一)1".into()),
+                title: "补齐音乐教室".into(),
+                description: Some("按照国家和省有关标准，补齐短板。".into()),
+                phase: Some("攻坚阶段".into()),
+            }),
+        }
+    }
+
+    #[test]
+    fn the_fold_keeps_no_texts_the_dispatch_does_not_read() {
+        let quarter = Quarter::new(2025, 2).expect("a quarter");
+        let mid = NaiveDate::from_ymd_opt(2025, 5, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .expect("a date")
+            .and_utc();
+        let id = TaskId::new();
+        let mut fold = DispatchFold::new(quarter);
+        fold.feed(&measure(id, mid));
+        let task = &fold.at_end.tasks[&id].task;
+        assert_eq!((&task.description, &task.phase), (&None, &None));
+        // What a dispatch lists of a task stays.
+        assert_eq!(task.code.as_deref(), Some("一(一)1"));
+        assert_eq!(task.title, "补齐音乐教室");
     }
 }

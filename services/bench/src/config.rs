@@ -68,6 +68,10 @@ pub struct Config {
     pub limits: bool,
     /// Workload groups to run (`commands`, `bulk`, `big`); empty = all.
     pub only: Vec<String>,
+    /// An existing log of `events` events for the big-log workloads, instead of loading
+    /// one into a fresh database (for profiling: the server then starts from the
+    /// documents an earlier rebuild stored).
+    pub log_url: Option<String>,
 }
 
 impl Config {
@@ -95,6 +99,7 @@ impl Config {
             duban_bin: PathBuf::from("target/release/duban"),
             limits: true,
             only: Vec::new(),
+            log_url: None,
         }
     }
 

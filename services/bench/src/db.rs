@@ -1,6 +1,6 @@
 //! Fresh databases for each workload: a temporary SQLite file, or a new PostgreSQL
 //! database `duban_bench_<random>` dropped when the guard drops (kept, for profiling,
-//! when `DUBAN_BENCH_KEEP_DB` is set).
+//! when `DUBAN_BENCH_KEEP_DB` is set, as is the SQLite file).
 
 use duban_store::testing::{TempDbFile, drop_database_blocking, with_database};
 use sqlx::{Connection, Executor, PgConnection};
@@ -72,13 +72,20 @@ impl FreshDb {
 
 impl Drop for FreshDb {
     fn drop(&mut self) {
-        let FreshDb::Postgres {
-            admin_url, name, ..
-        } = self
-        else {
-            return;
+        let keep = std::env::var_os("DUBAN_BENCH_KEEP_DB").is_some();
+        let (admin_url, name) = match self {
+            FreshDb::Sqlite(file) => {
+                if keep {
+                    file.keep();
+                    eprintln!("kept bench database {}", file.path().display());
+                }
+                return;
+            }
+            FreshDb::Postgres {
+                admin_url, name, ..
+            } => (admin_url, name),
         };
-        if std::env::var_os("DUBAN_BENCH_KEEP_DB").is_some() {
+        if keep {
             eprintln!("kept bench database {name}");
             return;
         }

@@ -48,6 +48,10 @@ struct Args {
     /// Only these workload groups: commands (1, 2, 6), bulk (3), big (3 log, 4, 5, 7).
     #[arg(long, value_delimiter = ',')]
     only: Option<Vec<String>>,
+    /// Use this existing log (made by an earlier run with `DUBAN_BENCH_KEEP_DB=1` and
+    /// the same --events) for the big-log workloads instead of loading one.
+    #[arg(long)]
+    log_url: Option<String>,
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
@@ -91,6 +95,7 @@ async fn main() {
     config.duban_bin = args.duban_bin;
     config.limits = !args.no_limits;
     config.only = args.only.unwrap_or_default();
+    config.log_url = args.log_url;
     match run_all(&config).await {
         Ok(report) if args.json => {
             println!(

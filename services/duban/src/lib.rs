@@ -13,7 +13,7 @@
 //! - [`cli`], [`progress`], [`telemetry`]: the command line; [`demo`]: the demo data set.
 //! - [`transfer`]: export/import of the whole log (JSON Lines) and SQLite backups.
 //! - [`error`]: [`error::ServiceError`], one per boundary; [`db`]: SQL on either backend.
-//! - [`memory`]: gives freed memory back to the system after the big folds.
+//! - [`memory`]: malloc arenas per core, and freed memory given back after the big folds.
 
 pub mod app;
 pub mod auth;

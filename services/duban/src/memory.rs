@@ -8,6 +8,25 @@
 //! BENCHMARKS.md). Called only after such folds, never per request: a trim walks and
 //! locks every arena in turn.
 
+/// Caps glibc's malloc arenas at one per core (its default is eight per core). Each
+/// arena keeps what its threads freed for their own reuse, so sixteen arenas on two
+/// cores held freed memory sixteen ways: at 1M events the server stayed ~11–15 MiB
+/// larger after a dispatch replay and the query load (BENCHMARKS.md). Call before any
+/// thread starts: glibc fixes the limit when it first needs a second arena.
+pub fn limit_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let arenas = libc::c_int::try_from(cores.max(2)).unwrap_or(libc::c_int::MAX);
+        #[expect(unsafe_code, reason = "FFI call to glibc's mallopt")]
+        // SAFETY: mallopt takes two integers; called before the runtime's threads exist.
+        let set = unsafe { libc::mallopt(libc::M_ARENA_MAX, arenas) } == 1;
+        if !set {
+            eprintln!("duban: could not limit malloc arenas to {arenas}");
+        }
+    }
+}
+
 /// [`release_freed`] on a blocking thread, awaited (for async callers).
 pub async fn release_freed_async() {
     if let Err(e) = tokio::task::spawn_blocking(release_freed).await {

@@ -24,6 +24,7 @@ pub const POSTGRES_URL_VAR: &str = "DUBAN_TEST_POSTGRES_URL";
 #[derive(Debug)]
 pub struct TempDbFile {
     path: PathBuf,
+    kept: bool,
 }
 
 impl TempDbFile {
@@ -32,7 +33,13 @@ impl TempDbFile {
         let name = format!("duban-test-{}.db", Uuid::new_v4().simple());
         Self {
             path: std::env::temp_dir().join(name),
+            kept: false,
         }
+    }
+
+    /// Leaves the file in place when this drops (to look at it afterwards).
+    pub fn keep(&mut self) {
+        self.kept = true;
     }
 
     /// The file's path.
@@ -54,6 +61,9 @@ impl Default for TempDbFile {
 
 impl Drop for TempDbFile {
     fn drop(&mut self) {
+        if self.kept {
+            return;
+        }
         for suffix in ["", "-wal", "-shm"] {
             let mut name = self.path.clone().into_os_string();
             name.push(suffix);

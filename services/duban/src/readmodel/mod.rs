@@ -91,13 +91,10 @@ impl ReadModels {
         store: Arc<dyn EventStore>,
         persist: Arc<dyn ReadModelStore>,
     ) -> ServiceResult<Arc<Self>> {
-        let (checkpoint, docs) = persist.load(CORE).await?;
         let mut model = ReadModel::default();
-        for doc in &docs {
-            restore(&mut model, doc)?;
-        }
-        // The documents' text (~37 MB at 1M events) goes before the trim below.
-        drop(docs);
+        let checkpoint = persist
+            .load(CORE, &mut |doc| restore(&mut model, &doc))
+            .await?;
         model.position = checkpoint;
         let this = Arc::new(Self {
             model: RwLock::new(model),

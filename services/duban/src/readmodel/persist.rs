@@ -3,6 +3,7 @@
 //! in the same transaction.
 
 use async_trait::async_trait;
+use futures::TryStreamExt;
 use sqlx::Row;
 use std::collections::BTreeMap;
 
@@ -25,8 +26,15 @@ pub struct Doc {
 /// Persistence of read models, behind a small trait so projections stay pure.
 #[async_trait]
 pub trait ReadModelStore: Send + Sync {
-    /// The checkpoint and every document of a projection.
-    async fn load(&self, name: &str) -> ServiceResult<(i64, Vec<Doc>)>;
+    /// Hands every document of a projection to `each` as it is read, and returns the
+    /// checkpoint they are consistent with. One at a time: at 1M events the documents
+    /// are ~37 MB of text, and holding them all (with the driver's copies of the rows)
+    /// was a restart's peak memory.
+    async fn load(
+        &self,
+        name: &str,
+        each: &mut (dyn FnMut(Doc) -> ServiceResult<()> + Send),
+    ) -> ServiceResult<i64>;
     /// Upserts documents and moves the checkpoint, atomically. A document is only
     /// replaced by a newer one (higher position), so two servers projecting the same
     /// log cannot move a document backwards.
@@ -135,25 +143,29 @@ fn copy_row(buf: &mut Vec<u8>, name: &str, doc: &Doc) {
 
 #[async_trait]
 impl ReadModelStore for SqlReadModelStore {
-    async fn load(&self, name: &str) -> ServiceResult<(i64, Vec<Doc>)> {
+    async fn load(
+        &self,
+        name: &str,
+        each: &mut (dyn FnMut(Doc) -> ServiceResult<()> + Send),
+    ) -> ServiceResult<i64> {
         on_db!(&self.db, |pool| {
             // One statement, so the checkpoint and the documents come from one snapshot:
             // read apart, a save committing in between gave documents ahead of the
-            // checkpoint, and catching up folded those events in twice.
-            let rows = sqlx::query(LOAD).bind(name).fetch_all(pool).await?;
+            // checkpoint, and catching up folded those events in twice. Streamed: the
+            // drivers hold a few dozen rows at a time.
+            let mut rows = sqlx::query(LOAD).bind(name).fetch(pool);
             let mut checkpoint = 0;
-            let mut docs = Vec::with_capacity(rows.len());
-            for r in &rows {
+            while let Some(r) = rows.try_next().await? {
                 match (r.try_get::<Option<String>, _>("key")?, r.try_get("doc")?) {
-                    (Some(key), Some(json)) => docs.push(Doc {
+                    (Some(key), Some(json)) => each(Doc {
                         key,
                         position: r.try_get("position")?,
                         json,
-                    }),
+                    })?,
                     _ => checkpoint = r.try_get("position")?,
                 }
             }
-            Ok((checkpoint, docs))
+            Ok(checkpoint)
         })
     }
 
