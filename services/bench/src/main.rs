@@ -57,22 +57,8 @@ struct Args {
     json: bool,
 }
 
-fn main() {
-    // The server's allocator settings, so that in-process figures match `duban serve`.
-    duban::memory::limit_arenas();
-    match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime.block_on(run()),
-        Err(e) => {
-            eprintln!("duban-bench: could not start the async runtime: {e}");
-            std::process::exit(1);
-        }
-    }
-}
-
-async fn run() {
+#[tokio::main]
+async fn main() {
     let args = Args::parse();
     let mut config = if args.toy {
         Config::toy()

@@ -8,19 +8,20 @@
 //! BENCHMARKS.md). Called only after such folds, never per request: a trim walks and
 //! locks every arena in turn.
 
-/// Caps glibc's malloc arenas at two per core (its default is eight per core). Each
-/// arena keeps what its threads freed for their own reuse, so sixteen arenas on two
-/// cores held freed memory sixteen ways: at 1M events the server stayed ~11–15 MiB
-/// larger after a dispatch replay and the query load. One per core was leaner still
-/// but made the threads of a rebuild (page reader, decoder, fold) queue for the arena
-/// locks: 1M events took 6.4–8.3 s instead of 4.9–5.9 s (BENCHMARKS.md). Call before
-/// any thread starts: glibc fixes the limit when it first needs a second arena. An
+/// Caps glibc's malloc arenas at one per core, at least two (its default is eight per
+/// core). Each arena keeps what its threads freed for their own reuse, so sixteen
+/// arenas on two cores held freed memory sixteen ways: at 1M events the server stayed
+/// ~11–15 MiB larger after a dispatch replay and the query load. The cap costs a
+/// rebuild time (its page reader, decoder and fold queue for the arena locks: 1M events
+/// in 6.4–8.3 s instead of 4.9–5.9 s); two per core, tried, made the queries after a
+/// cold start slower (p99 92–202 ms instead of 16 ms; BENCHMARKS.md). Call before any
+/// thread starts: glibc fixes the limit when it first needs a second arena. An
 /// operator's `MALLOC_ARENA_MAX` (read by glibc itself) is left to stand.
 pub fn limit_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        let arenas = libc::c_int::try_from(cores.saturating_mul(2)).unwrap_or(libc::c_int::MAX);
+        let arenas = libc::c_int::try_from(cores.max(2)).unwrap_or(libc::c_int::MAX);
         #[expect(unsafe_code, reason = "FFI call to glibc's mallopt")]
         // SAFETY: mallopt takes two integers; called before the runtime's threads exist.
         let set = unsafe { libc::mallopt(libc::M_ARENA_MAX, arenas) } == 1;
