@@ -13,8 +13,9 @@
 /// arenas on two cores held freed memory sixteen ways: at 1M events the server stayed
 /// ~11–15 MiB larger after a dispatch replay and the query load. The cap costs a
 /// rebuild time (its page reader, decoder and fold queue for the arena locks: 1M events
-/// in 6.4–8.3 s instead of 4.9–5.9 s); two per core, tried, made the queries after a
-/// cold start slower (p99 92–202 ms instead of 16 ms; BENCHMARKS.md). Call before any
+/// in 6.0–8.3 s instead of 5.2–5.7 s); two per core, tried, rebuilt as fast as no cap
+/// but was not kept: its runs' query tails could not be told apart from the machine's
+/// (BENCHMARKS.md, "What changed"). Call before any
 /// thread starts: glibc fixes the limit when it first needs a second arena. An
 /// operator's `MALLOC_ARENA_MAX` (read by glibc itself) is left to stand.
 pub fn limit_arenas() {
