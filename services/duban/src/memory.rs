@@ -11,25 +11,30 @@
 /// Caps glibc's malloc arenas at one per core, at least two (its default is eight per
 /// core). Each arena keeps what its threads freed for their own reuse, so sixteen
 /// arenas on two cores held freed memory sixteen ways: at 1M events the server stayed
-/// ~11–15 MiB larger after a dispatch replay and the query load. The cap costs a
-/// rebuild time (its page reader, decoder and fold queue for the arena locks: 1M events
-/// in 6.0–8.3 s instead of 5.2–5.7 s); two per core, tried, rebuilt as fast as no cap
-/// but was not kept: its runs' query tails could not be told apart from the machine's
-/// (BENCHMARKS.md, "What changed"). Call before any
-/// thread starts: glibc fixes the limit when it first needs a second arena. An
-/// operator's `MALLOC_ARENA_MAX` (read by glibc itself) is left to stand.
+/// ~11–15 MiB larger after a dispatch replay and the query load. The price is a slower
+/// rebuild (its page reader, decoder and fold queue for the arena locks: 1M events in
+/// 6.0–8.3 s instead of 5.2–5.7 s; BENCHMARKS.md, "What changed"). Call before any
+/// thread starts: glibc fixes the limit when it first needs a second arena.
 pub fn limit_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+    {
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        let arenas = libc::c_int::try_from(cores.max(2)).unwrap_or(libc::c_int::MAX);
-        #[expect(unsafe_code, reason = "FFI call to glibc's mallopt")]
-        // SAFETY: mallopt takes two integers; called before the runtime's threads exist.
-        let set = unsafe { libc::mallopt(libc::M_ARENA_MAX, arenas) } == 1;
-        if !set {
-            eprintln!("duban: could not limit malloc arenas to {arenas}");
+        let operator_set = std::env::var_os("MALLOC_ARENA_MAX").is_some();
+        if let Some(arenas) = arena_cap(operator_set, cores) {
+            #[expect(unsafe_code, reason = "FFI call to glibc's mallopt")]
+            // SAFETY: mallopt takes two integers; called before the runtime's threads exist.
+            let set = unsafe { libc::mallopt(libc::M_ARENA_MAX, arenas) } == 1;
+            if !set {
+                eprintln!("duban: could not limit malloc arenas to {arenas}");
+            }
         }
     }
+}
+
+/// The arena cap for `cores` cores, or none when the operator set `MALLOC_ARENA_MAX`
+/// (glibc reads it itself, and a `mallopt` would override it).
+fn arena_cap(operator_set: bool, cores: usize) -> Option<libc::c_int> {
+    (!operator_set).then(|| libc::c_int::try_from(cores.max(2)).unwrap_or(libc::c_int::MAX))
 }
 
 /// [`release_freed`] on a blocking thread, awaited (for async callers).
@@ -54,5 +59,22 @@ pub fn release_freed() -> bool {
     #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
     {
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::arena_cap;
+
+    #[test]
+    fn the_cap_is_one_arena_per_core_and_at_least_two() {
+        assert_eq!(arena_cap(false, 1), Some(2));
+        assert_eq!(arena_cap(false, 2), Some(2));
+        assert_eq!(arena_cap(false, 8), Some(8));
+    }
+
+    #[test]
+    fn an_operators_malloc_arena_max_is_left_to_stand() {
+        assert_eq!(arena_cap(true, 2), None);
     }
 }
