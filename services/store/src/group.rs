@@ -13,8 +13,8 @@
 //! fails as a whole (a database error), every member is retried on its own, so one
 //! member's failure never becomes another's.
 //!
-//! A lone append is a group of one (the group transaction takes fewer round trips than
-//! the original one-append transaction). An append the fault hook would abort and an
+//! A lone append is a group of one (the group write takes fewer round trips than the
+//! original one-append transaction). An append the fault hook would abort and an
 //! append without events take the original path.
 
 use std::collections::{HashMap, HashSet, VecDeque};

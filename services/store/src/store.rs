@@ -20,7 +20,12 @@
 //!   rolled back (then the old value stands again: no gap). So positions are handed out
 //!   in commit order, every snapshot that sees position `p` also sees `1..p`, and this
 //!   holds for any number of connections and processes. Stream versions, command ids and
-//!   the `NOTIFY` of the new head all happen under the same lock.
+//!   the `NOTIFY` of the new head all happen under the same lock. A group of appends
+//!   (see `group`) first tries without a transaction: it reads the head, plans, and
+//!   writes in one statement that sets `position = last WHERE id = 1 AND position =
+//!   head`. That UPDATE takes the same row lock until the statement commits, and a
+//!   writer that waited for it sees the new value and writes nothing (then plans again),
+//!   so positions are still handed out under the lock, in commit order.
 //! - **SQLite**: every append runs in a `BEGIN IMMEDIATE` transaction, which takes the
 //!   database write lock at `BEGIN` (waiting up to `busy_timeout` for other connections
 //!   and processes), and numbers its events from the head (`event_head.position + 1`,

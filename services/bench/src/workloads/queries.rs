@@ -16,6 +16,10 @@ use crate::stats::{Latency, rss_mib};
 /// Workload 5's name.
 pub const NAME: &str = "5 queries";
 
+/// When set, the file to write every loaded request's due time, kind and latency to
+/// (CSV), to see when a tail happens.
+pub const TRACE_VAR: &str = "DUBAN_BENCH_QUERY_TRACE";
+
 const COUNTS: &str = "open overdue dueSoon pendingVerification closed closedLate escalated";
 
 /// Agenda items the board asks for under load: the top of the agenda, what a dispatch
@@ -205,14 +209,26 @@ pub async fn run(
     }
     let mut samples: [Vec<Duration>; 3] = Default::default();
     let mut errors = Vec::new();
-    for h in handles {
+    let mut trace = String::from("due_ms,kind,latency_ms\n");
+    for (i, h) in handles.into_iter().enumerate() {
         let (kind, latency, result) = h.await?;
+        let due_ms = interval.as_secs_f64() * 1e3 * i as f64;
+        let latency_ms = latency.as_secs_f64() * 1e3;
+        trace.push_str(&format!("{due_ms:.1},{},{latency_ms:.2}\n", KINDS[kind]));
         match result {
             Ok(_) => samples[kind].push(latency),
             Err(e) => errors.push(e),
         }
     }
     let achieved = total as f64 / (start.elapsed().as_secs_f64()).max(1e-9);
+    if let Some(path) = std::env::var_os(TRACE_VAR) {
+        std::fs::write(&path, trace)?;
+        report.notes.push(format!(
+            "{}: query latencies by due time written to {}",
+            backend.name(),
+            path.to_string_lossy()
+        ));
+    }
     report.add(
         NAME,
         backend,

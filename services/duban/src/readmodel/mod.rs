@@ -200,8 +200,9 @@ impl ReadModels {
         Ok(())
     }
 
-    /// Follows the log in the background: folds on every commit notification (and at
-    /// least once a second in case one was missed), and saves what changed at most every
+    /// Follows the log in the background: folds up to the announced head on every commit
+    /// notification (and to the end of the log at least once a second in case one was
+    /// missed), and saves what changed at most every
     /// [`SAVE_INTERVAL`], so saving adds one transaction per interval, not one per commit.
     pub fn spawn_follower(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
         let this = Arc::clone(self);
@@ -210,12 +211,19 @@ impl ReadModels {
             let _saver = AbortOnDrop(tokio::spawn(async move { saver.save_every().await }));
             let mut rx = this.store.subscribe();
             loop {
-                if let Ok(Err(_closed)) =
-                    tokio::time::timeout(std::time::Duration::from_secs(1), rx.changed()).await
-                {
-                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                }
-                if let Err(e) = this.fold().await {
+                let second = std::time::Duration::from_secs(1);
+                // Up to the announced head only: a fold to the end of the log would ask
+                // the store once more and find nothing, a query per commit when the
+                // command that committed has already folded its own events.
+                let target = match tokio::time::timeout(second, rx.changed()).await {
+                    Ok(Ok(())) => *rx.borrow_and_update(),
+                    Ok(Err(_closed)) => {
+                        tokio::time::sleep(second).await;
+                        i64::MAX
+                    }
+                    Err(_quiet) => i64::MAX,
+                };
+                if let Err(e) = this.fold_to(target).await {
                     tracing::error!(error = %e, "read model catch-up failed; will retry");
                     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
                 }

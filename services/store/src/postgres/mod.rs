@@ -73,6 +73,7 @@ impl PgStore {
         let committer = Committer::start(group::PgWriter {
             pool: pool.clone(),
             faults: Arc::clone(&faults),
+            cache: tokio::sync::Mutex::new(group::HeadCache::default()),
         });
         Ok(Self {
             pool,

@@ -112,6 +112,58 @@ async fn postgres_races_across_instances() {
     races_across_instances(stores).await;
 }
 
+/// Two instances take turns on one stream, so each one's last write is followed by the
+/// other's: every append with the right expected version succeeds and one with the
+/// version an instance itself wrote last is refused with the true current version.
+async fn instances_take_turns_on_one_stream(stores: Instances) {
+    let t = at("2024-01-01T00:00:00Z");
+    for version in 0..6 {
+        let store = &stores[version as usize % 2];
+        let batch = one(
+            "task-turns",
+            Exact(version),
+            vec![ev("A", json!({"v": version}))],
+        );
+        let appended = store.append(batch, &office(), t).await.unwrap();
+        assert_eq!(appended.events[0].stream_version, version + 1);
+    }
+    // stores[1] wrote version 6 last; stores[0] last wrote version 5.
+    let stale = one("task-turns", Exact(5), vec![ev("A", json!({}))]);
+    match stores[0].append(stale, &office(), t).await {
+        Err(StoreError::VersionConflict { actual: 6, .. }) => {}
+        other => panic!("expected a conflict at version 6, got {other:?}"),
+    }
+    let both = vec![
+        duban_store::StreamAppend::new("task-turns", "task", Exact(6), vec![ev("B", json!({}))]),
+        duban_store::StreamAppend::new("task-other", "task", Exact(0), vec![ev("B", json!({}))]),
+    ];
+    let appended = stores[0].append(both, &office(), t).await.unwrap();
+    assert_eq!(appended.events[0].position, 7);
+    assert!(stores[1].verify().await.unwrap().ok);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_instances_take_turns_on_one_stream() {
+    let file = TempDbFile::new();
+    let mut stores: Instances = Vec::new();
+    for _ in 0..2 {
+        stores.push(Arc::new(SqliteStore::open(file.path()).await.unwrap()));
+    }
+    instances_take_turns_on_one_stream(stores).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_instances_take_turns_on_one_stream() {
+    let Some(db) = fresh_postgres_db().await else {
+        return;
+    };
+    let mut stores: Instances = Vec::new();
+    for _ in 0..2 {
+        stores.push(Arc::new(PgStore::connect(db.url()).await.unwrap()));
+    }
+    instances_take_turns_on_one_stream(stores).await;
+}
+
 /// Appends through `a` and expects `b` (another instance on the same database, as if in
 /// another process) to be notified.
 async fn other_instance_is_notified(a: &dyn EventStore, b: &dyn EventStore) {

@@ -1,24 +1,24 @@
-//! The PostgreSQL side of group commit (see the `group` module): several appends in one
-//! transaction under the `event_head` row lock.
+//! The statements of a group write: the stream-head reads (with or without the head
+//! lock), the command-id lookup, and the one-statement write.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use async_trait::async_trait;
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 
-use crate::append::{Appended, StreamHead};
+use crate::append::StreamHead;
 use crate::error::StoreError;
-use crate::fault::Faults;
-use crate::group::{GroupPlan, GroupWriter, Member, Request, streams};
-use crate::postgres::append::append;
+use crate::group::{GroupPlan, Member, Request};
 use crate::postgres::listen::CHANNEL;
 use crate::postgres::read;
 use crate::row::into_events;
 
 /// The whole write of a group in one statement: the events, the command ids, the new
-/// head and its notification (delivered at commit).
-const WRITE: &str = "WITH ins AS (\
+/// head and its notification (delivered at commit), all only if the head is still `$19`
+/// (else no row comes back and nothing is written).
+const WRITE: &str = "WITH h AS (\
+       UPDATE event_head SET position = $17 WHERE id = 1 AND position = $19 \
+       RETURNING position), \
+     ins AS (\
        INSERT INTO events (position, stream_id, stream_type, stream_version, event_id, \
          event_type, schema_version, payload, metadata, recorded_at, prev_hash, hash) \
        SELECT u.position, u.stream_id, u.stream_type, u.stream_version, u.event_id, \
@@ -27,11 +27,12 @@ const WRITE: &str = "WITH ins AS (\
        FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::uuid[], \
          $6::text[], $7::int4[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], \
          $12::text[]) AS u(position, stream_id, stream_type, stream_version, event_id, \
-         event_type, schema_version, payload, metadata, recorded_at, prev_hash, hash)), \
+         event_type, schema_version, payload, metadata, recorded_at, prev_hash, hash) \
+       WHERE EXISTS (SELECT 1 FROM h)), \
      cmd AS (\
        INSERT INTO commands (command_id, first_position, event_count, recorded_at) \
-       SELECT * FROM UNNEST($13::text[], $14::bigint[], $15::bigint[], $16::timestamptz[])), \
-     h AS (UPDATE event_head SET position = $17 WHERE id = 1 RETURNING position) \
+       SELECT * FROM UNNEST($13::text[], $14::bigint[], $15::bigint[], $16::timestamptz[]) \
+       WHERE EXISTS (SELECT 1 FROM h)) \
      SELECT pg_notify($18, h.position::text)::text FROM h";
 
 /// Takes the head lock and reads the heads of the group's streams in one statement.
@@ -47,7 +48,17 @@ const LOCK_AND_HEADS: &str = "WITH h AS (\
                         WHERE events.stream_id = s.stream_id \
                         ORDER BY stream_version DESC LIMIT 1) AS e ON true";
 
-/// A row of [`LOCK_AND_HEADS`].
+/// Reads the head and the heads of the group's streams in one statement, without a
+/// lock (the optimistic path): the rows of [`LOCK_AND_HEADS`], `locked` = `seen`.
+const HEADS: &str = "SELECT h.position AS locked, h.position AS seen, \
+       s.stream_id, e.stream_type, e.stream_version, e.hash \
+     FROM (SELECT position FROM event_head WHERE id = 1) AS h \
+     CROSS JOIN UNNEST($1::text[]) AS s(stream_id) \
+     LEFT JOIN LATERAL (SELECT stream_type, stream_version, hash FROM events \
+                        WHERE events.stream_id = s.stream_id \
+                        ORDER BY stream_version DESC LIMIT 1) AS e ON true";
+
+/// A row of [`LOCK_AND_HEADS`] and [`HEADS`].
 type HeadRow = (
     i64,
     i64,
@@ -57,52 +68,19 @@ type HeadRow = (
     Option<String>,
 );
 
-/// Appends of one [`crate::PgStore`], written by its writer task.
-pub(crate) struct PgWriter {
-    pub pool: PgPool,
-    pub faults: Arc<Faults>,
-}
+/// A stream and its head (`None`: the stream does not exist).
+pub(super) type Head = (String, Option<StreamHead>);
 
-#[async_trait]
-impl GroupWriter for PgWriter {
-    fn faults(&self) -> &Faults {
-        &self.faults
-    }
-
-    async fn solo(&self, r: Request) -> Result<Appended, StoreError> {
-        append(
-            &self.pool,
-            &self.faults,
-            r.batch,
-            &r.meta,
-            r.recorded_at,
-            r.total,
-        )
-        .await
-    }
-
-    async fn group(&self, members: &[&Request]) -> Result<Vec<Member>, StoreError> {
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
-            .await?;
-        let plan = plan(&mut tx, members).await?;
-        if plan.last == plan.head {
-            tx.rollback().await?;
-            return Ok(plan.into_members());
-        }
-        write(&mut tx, &plan).await?;
-        tx.commit().await?;
-        Ok(plan.into_members())
-    }
-}
-
-/// Locks the head, finds handled command ids and stream heads, and plans every member.
-async fn plan(conn: &mut PgConnection, members: &[&Request]) -> Result<GroupPlan, StoreError> {
-    // The row lock serialises appenders across connections and processes until commit.
-    let streams = streams(members);
-    let mut rows: Vec<HeadRow> = sqlx::query_as(LOCK_AND_HEADS)
-        .bind(&streams)
+/// The log head and the heads of `streams`: read without a lock, or (`locked`) under the
+/// `event_head` row lock, which the caller's transaction then holds until it ends.
+pub(super) async fn read_heads(
+    conn: &mut PgConnection,
+    streams: &[&str],
+    locked: bool,
+) -> Result<(i64, Vec<Head>), StoreError> {
+    let sql = if locked { LOCK_AND_HEADS } else { HEADS };
+    let mut rows: Vec<HeadRow> = sqlx::query_as(sql)
+        .bind(streams)
         .fetch_all(&mut *conn)
         .await?;
     let Some(&(head, seen, ..)) = rows.first() else {
@@ -110,57 +88,76 @@ async fn plan(conn: &mut PgConnection, members: &[&Request]) -> Result<GroupPlan
     };
     if seen != head {
         // Another process committed while we waited for the lock: read again, now.
-        rows = sqlx::query_as(LOCK_AND_HEADS)
-            .bind(&streams)
+        rows = sqlx::query_as(sql)
+            .bind(streams)
             .fetch_all(&mut *conn)
             .await?;
     }
+    let heads = rows
+        .into_iter()
+        .map(|(_, _, id, stream_type, version, hash)| {
+            let head = match (stream_type, version, hash) {
+                (Some(stream_type), Some(version), Some(hash)) => Some(StreamHead {
+                    stream_type,
+                    version,
+                    hash,
+                }),
+                _ => None,
+            };
+            (id, head)
+        })
+        .collect();
+    Ok((head, heads))
+}
 
+/// The current log head.
+pub(super) async fn log_head(conn: &mut PgConnection) -> Result<i64, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT position FROM event_head WHERE id = 1")
+            .fetch_one(&mut *conn)
+            .await?,
+    )
+}
+
+/// Per member, the answer already given to its command id, if it was handled before.
+pub(super) async fn answered(
+    conn: &mut PgConnection,
+    members: &[&Request],
+) -> Result<Vec<Option<Member>>, StoreError> {
     let ids: Vec<&str> = members
         .iter()
         .filter_map(|m| m.meta.command_id.as_deref())
         .collect();
     let mut answered: Vec<Option<Member>> = members.iter().map(|_| None).collect();
-    if !ids.is_empty() {
-        let seen: HashMap<String, (i64, i64)> = sqlx::query_as::<_, (String, i64, i64)>(
-            "SELECT command_id, first_position, event_count FROM commands \
-             WHERE command_id = ANY($1)",
-        )
-        .bind(&ids)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|(id, first, count)| (id, (first, count)))
-        .collect();
-        for (slot, m) in answered.iter_mut().zip(members) {
-            let Some(&(first, count)) = m.meta.command_id.as_ref().and_then(|id| seen.get(id))
-            else {
-                continue;
-            };
-            let rows = read::range(conn, first, count).await?;
-            *slot = Some(match into_events(rows) {
-                Ok(events) => Member::Duplicate(events),
-                Err(error) => Member::Refused(error),
-            });
-        }
+    if ids.is_empty() {
+        return Ok(answered);
     }
-
-    let heads = rows
-        .into_iter()
-        .filter_map(|(_, _, id, stream_type, version, hash)| {
-            let head = StreamHead {
-                stream_type: stream_type?,
-                version: version?,
-                hash: hash?,
-            };
-            Some((id, head))
-        })
-        .collect();
-    Ok(GroupPlan::new(members, heads, head, answered))
+    let seen: HashMap<String, (i64, i64)> = sqlx::query_as::<_, (String, i64, i64)>(
+        "SELECT command_id, first_position, event_count FROM commands \
+         WHERE command_id = ANY($1)",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(id, first, count)| (id, (first, count)))
+    .collect();
+    for (slot, m) in answered.iter_mut().zip(members) {
+        let Some(&(first, count)) = m.meta.command_id.as_ref().and_then(|id| seen.get(id)) else {
+            continue;
+        };
+        let rows = read::range(conn, first, count).await?;
+        *slot = Some(match into_events(rows) {
+            Ok(events) => Member::Duplicate(events),
+            Err(error) => Member::Refused(error),
+        });
+    }
+    Ok(answered)
 }
 
-/// Writes the planned rows, the command ids and the new head in one statement.
-async fn write(conn: &mut PgConnection, plan: &GroupPlan) -> Result<(), StoreError> {
+/// Writes the planned rows, the command ids and the new head in one statement, if the
+/// head is still the one the plan started from; false when it was not (nothing written).
+pub(super) async fn write(conn: &mut PgConnection, plan: &GroupPlan) -> Result<bool, StoreError> {
     let rows: Vec<_> = plan.rows().collect();
     let commands: Vec<_> = plan.commands().collect();
     sqlx::query_scalar::<_, String>(WRITE)
@@ -210,7 +207,9 @@ async fn write(conn: &mut PgConnection, plan: &GroupPlan) -> Result<(), StoreErr
         .bind(commands.iter().map(|c| c.3).collect::<Vec<_>>())
         .bind(plan.last)
         .bind(CHANNEL)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(())
+        .bind(plan.head)
+        .fetch_optional(&mut *conn)
+        .await
+        .map(|notified| notified.is_some())
+        .map_err(StoreError::from)
 }

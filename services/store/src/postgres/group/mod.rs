@@ -1,0 +1,172 @@
+//! The PostgreSQL side of group commit (see the `group` module): several appends in one
+//! write.
+//!
+//! A group is first written optimistically, without an explicit transaction: the stream
+//! heads come from the writer's [`cache`] (or, for streams it does not know, from one
+//! read), and one statement, committed on its own, writes the events, the command ids and
+//! the new log head, but only if `event_head` still holds the head the plan started from
+//! (a compare-and-swap on the row, which every writer of events updates). So a group of
+//! streams this process wrote last costs one round trip (two with command ids). When
+//! another process moved the head meanwhile, nothing is written, the cache is dropped and
+//! the group is planned again from the database; after a few such misses it takes the
+//! `event_head` row lock in a transaction, so a busy neighbour cannot starve it.
+//!
+//! - `cache` — [`cache::HeadCache`], the stream heads known at one log head.
+//! - `sql` — the statements: stream-head reads, command-id lookup, the write.
+
+mod cache;
+mod sql;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use sqlx::{PgConnection, PgPool};
+use tokio::sync::Mutex;
+
+use crate::append::{Appended, StreamHead};
+use crate::error::StoreError;
+use crate::fault::Faults;
+use crate::group::{GroupPlan, GroupWriter, Member, Request, streams};
+use crate::postgres::append::append;
+
+pub(crate) use cache::HeadCache;
+use sql::{Head, answered, log_head, read_heads, write};
+
+/// Optimistic writes of a group (each after planning it again) before it takes the lock.
+const OPTIMISTIC_TRIES: usize = 3;
+
+/// Appends of one [`crate::PgStore`], written by its writer task.
+pub(crate) struct PgWriter {
+    pub pool: PgPool,
+    pub faults: Arc<Faults>,
+    /// The stream heads this writer knows (only its task uses it).
+    pub cache: Mutex<HeadCache>,
+}
+
+#[async_trait]
+impl GroupWriter for PgWriter {
+    fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    async fn solo(&self, r: Request) -> Result<Appended, StoreError> {
+        // The solo path moves the log head behind the cache's back.
+        self.cache.lock().await.forget();
+        append(
+            &self.pool,
+            &self.faults,
+            r.batch,
+            &r.meta,
+            r.recorded_at,
+            r.total,
+        )
+        .await
+    }
+
+    async fn group(&self, members: &[&Request]) -> Result<Vec<Member>, StoreError> {
+        let mut cache = self.cache.lock().await;
+        group(&self.pool, &mut cache, members, OPTIMISTIC_TRIES).await
+    }
+}
+
+/// Writes a group: up to `tries` optimistic writes, then under the head lock.
+async fn group(
+    pool: &PgPool,
+    cache: &mut HeadCache,
+    members: &[&Request],
+    tries: usize,
+) -> Result<Vec<Member>, StoreError> {
+    let streams = streams(members);
+    {
+        let mut conn = pool.acquire().await?;
+        for _ in 0..tries {
+            let (head, heads) = known_heads(&mut conn, cache, &streams).await?;
+            let answered = answered(&mut conn, members).await?;
+            let plan = GroupPlan::new(members, heads, head, answered);
+            if plan.last == plan.head {
+                // Nothing to write: the refusals stand if the heads were current.
+                if log_head(&mut conn).await? == plan.head {
+                    return Ok(plan.into_members());
+                }
+            } else if write(&mut conn, &plan).await? {
+                cache.wrote(plan.head, plan.last, written_heads(&plan));
+                return Ok(plan.into_members());
+            }
+            tracing::debug!(
+                head = plan.head,
+                "the log head moved before the group's write"
+            );
+            cache.forget();
+        }
+    }
+    // The row lock serialises appenders across connections and processes until commit.
+    cache.forget();
+    let mut tx = pool
+        .begin_with("BEGIN ISOLATION LEVEL READ COMMITTED")
+        .await?;
+    let (head, heads) = read_heads(&mut tx, &streams, true).await?;
+    let answered = answered(&mut tx, members).await?;
+    let plan = GroupPlan::new(members, existing(heads), head, answered);
+    if plan.last == plan.head {
+        tx.rollback().await?;
+        return Ok(plan.into_members());
+    }
+    if !write(&mut tx, &plan).await? {
+        return Err(StoreError::InvalidAppend(
+            "the head moved under its row lock".into(),
+        ));
+    }
+    tx.commit().await?;
+    Ok(plan.into_members())
+}
+
+/// The log head and the heads of `streams` that exist: from the cache when it knows
+/// them all, else read (only the unknown streams when the cache is still current).
+async fn known_heads(
+    conn: &mut PgConnection,
+    cache: &mut HeadCache,
+    streams: &[&str],
+) -> Result<(i64, HashMap<String, StreamHead>), StoreError> {
+    let missing = cache.missing(streams);
+    if missing.is_empty()
+        && let Some(found) = cache.lookup(streams)
+    {
+        return Ok(found);
+    }
+    let all = missing.len() == streams.len();
+    let (seen, heads) = read_heads(conn, if all { streams } else { &missing }, false).await?;
+    let kept = cache.learn(seen, heads.iter().cloned());
+    if all {
+        return Ok((seen, existing(heads)));
+    }
+    if kept && let Some(found) = cache.lookup(streams) {
+        return Ok(found);
+    }
+    // What the cache knew was stale (or it overflowed): read every stream.
+    let (seen, heads) = read_heads(conn, streams, false).await?;
+    cache.learn(seen, heads.iter().cloned());
+    Ok((seen, existing(heads)))
+}
+
+/// The heads of the streams that exist.
+fn existing(heads: Vec<Head>) -> HashMap<String, StreamHead> {
+    heads
+        .into_iter()
+        .filter_map(|(id, head)| Some((id, head?)))
+        .collect()
+}
+
+/// The head of every stream a planned group writes, once written.
+fn written_heads(plan: &GroupPlan) -> impl Iterator<Item = (String, StreamHead)> + '_ {
+    plan.rows().map(|(e, ..)| {
+        let head = StreamHead {
+            stream_type: e.stream_type.clone(),
+            version: e.stream_version,
+            hash: e.hash.clone(),
+        };
+        (e.stream_id.clone(), head)
+    })
+}
