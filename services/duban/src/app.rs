@@ -10,6 +10,7 @@ use duban_store::{EventStore, StreamBound};
 use crate::clock::Clock;
 use crate::commands::{CommandOptions, CommandService, Executed};
 use crate::error::ServiceResult;
+use crate::http::documents::DocumentCache;
 use crate::http::response_cache::ResponseCache;
 use crate::metrics::Metrics;
 use crate::ops::dispatch::DispatchCache;
@@ -35,6 +36,8 @@ pub struct App {
     pub tokens: TokenCache,
     /// Answers to queries, while they hold (see [`ResponseCache`]).
     pub responses: ResponseCache,
+    /// Parsed GraphQL documents by their text (see [`DocumentCache`]).
+    pub documents: DocumentCache,
     /// The runtime the store's connections and background tasks live on; the HTTP
     /// workers run GraphQL requests there, so database I/O is not handed between
     /// runtimes (see `http::endpoints`).
@@ -61,6 +64,7 @@ impl App {
             dispatches: DispatchCache::default(),
             tokens: TokenCache::default(),
             responses: ResponseCache::default(),
+            documents: DocumentCache::default(),
             runtime: tokio::runtime::Handle::current(),
         }))
     }

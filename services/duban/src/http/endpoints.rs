@@ -75,7 +75,7 @@ async fn handle(
         Ok(token) => token,
         Err(response) => return response,
     };
-    let mut parsed = match goh::parse_request(&req, &body) {
+    let mut parsed = match goh::parse_request_with(&req, &body, Some(&app.documents)) {
         Ok(parsed) => parsed,
         Err(rejection) => {
             app.metrics.error("BAD_USER_INPUT");

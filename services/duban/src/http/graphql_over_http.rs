@@ -64,6 +64,8 @@ use async_graphql::{
 };
 use serde_json::{Map, Value as Json, json};
 
+use super::documents::DocumentCache;
+
 /// The largest request body accepted, in bytes (1 MiB). Larger bodies get 413.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -335,6 +337,16 @@ fn fallback_media_type(req: &HttpRequest) -> ResponseMediaType {
 /// (405 with `Allow: POST`). Subscriptions are refused here too (they are served over
 /// WebSocket).
 pub fn parse_request(req: &HttpRequest, body: &[u8]) -> Result<GraphqlRequest, Rejection> {
+    parse_request_with(req, body, None)
+}
+
+/// [`parse_request`], taking the parsed document from `documents` when it holds one for
+/// the same text, and keeping it there after parsing otherwise.
+pub fn parse_request_with(
+    req: &HttpRequest,
+    body: &[u8],
+    documents: Option<&DocumentCache>,
+) -> Result<GraphqlRequest, Rejection> {
     let is_get = match *req.method() {
         Method::GET => true,
         Method::POST => false,
@@ -395,6 +407,14 @@ pub fn parse_request(req: &HttpRequest, body: &[u8]) -> Result<GraphqlRequest, R
         ));
     }
     let requested_name = request.operation_name.clone();
+    // The text of a document to keep once parsed (a copy: the parse borrows the request).
+    let mut keep_as = None;
+    if let Some(documents) = documents {
+        match documents.get(&request.query) {
+            Some(document) => request.set_parsed_query(document),
+            None => keep_as = Some(request.query.clone()),
+        }
+    }
     let (operation_name, operation_type) = match request.parsed_query() {
         Err(error) => {
             return Err(Rejection {
@@ -404,7 +424,12 @@ pub fn parse_request(req: &HttpRequest, body: &[u8]) -> Result<GraphqlRequest, R
                 allow: None,
             });
         }
-        Ok(document) => select_operation(&document.operations, requested_name.as_deref()),
+        Ok(document) => {
+            if let (Some(documents), Some(text)) = (documents, &keep_as) {
+                documents.insert(text, document);
+            }
+            select_operation(&document.operations, requested_name.as_deref())
+        }
     };
 
     match operation_type {

@@ -6,8 +6,10 @@
 //! - [`endpoints`]: /graphql (HTTP, WebSocket, GraphiQL) and authentication.
 //! - [`ops`]: /healthz, /readyz, /metrics.
 //! - [`response_cache`]: whole answers to the dashboard queries, while they hold.
+//! - [`documents`]: parsed GraphQL documents by their text.
 //! - [`export`]: /export/ledger.csv and /export/ledger.xlsx.
 
+pub mod documents;
 pub mod endpoints;
 pub mod export;
 pub mod graphql_over_http;
