@@ -10,15 +10,23 @@
 //! The separators cannot occur in the fields: payload and metadata are JSON, which
 //! escapes every control character, and the others are ids, names of types and numbers.
 //! A field count other than seven is reported as corruption, never guessed at.
+//!
+//! The records come in the order SQLite fed them to `group_concat`, which is the order of
+//! the page's subquery (`ORDER BY position`) but is not promised by SQL; asking the
+//! aggregate itself to order them made SQLite sort every page (reading 1M events took
+//! 2.0–2.5 s instead of 0.84–0.91 s). So [`split`] sorts a page that arrives out of
+//! order, and reports a position seen twice, or not after the page's start, as corruption.
 
 use crate::error::StoreError;
 use crate::event::parse_time;
 use crate::store::LeanEvent;
 
-/// Splits a page read after position `after`.
+/// Splits a page read after position `after`, in position order.
 pub(crate) fn split(text: &str, after: i64) -> Result<Vec<LeanEvent>, StoreError> {
     let mut previous = after;
-    text.split('\u{1e}')
+    let mut sorted = true;
+    let mut events = text
+        .split('\u{1e}')
         .map(|record| {
             let corrupt = |detail: String| StoreError::Corrupt {
                 position: previous + 1,
@@ -45,11 +53,9 @@ pub(crate) fn split(text: &str, after: i64) -> Result<Vec<LeanEvent>, StoreError
                     .map_err(|e| corrupt(format!("bad {name} {text:?}: {e}")))
             };
             let position = number("position", position)?;
-            if position <= previous {
-                return Err(corrupt(format!("position {position} out of order")));
-            }
             let schema_version = i32::try_from(number("schema_version", version)?)
                 .map_err(|e| corrupt(format!("bad schema_version: {e}")))?;
+            sorted &= position > previous;
             previous = position;
             Ok(LeanEvent {
                 position,
@@ -62,5 +68,77 @@ pub(crate) fn split(text: &str, after: i64) -> Result<Vec<LeanEvent>, StoreError
                     .map_err(|detail| StoreError::Corrupt { position, detail })?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, _>>()?;
+    if !sorted {
+        events.sort_unstable_by_key(|e| e.position);
+    }
+    let mut previous = after;
+    for e in &events {
+        if e.position <= previous {
+            return Err(StoreError::Corrupt {
+                position: e.position,
+                detail: format!("position {} twice or before the page", e.position),
+            });
+        }
+        previous = e.position;
+    }
+    Ok(events)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(position: i64) -> String {
+        [
+            position.to_string().as_str(),
+            "task-1",
+            "TaskAssigned",
+            "1",
+            "{}",
+            "{}",
+            "2025-01-01T00:00:00Z",
+        ]
+        .join("\u{1f}")
+    }
+
+    fn page(positions: &[i64]) -> String {
+        let records: Vec<String> = positions.iter().map(|p| record(*p)).collect();
+        records.join("\u{1e}")
+    }
+
+    fn positions(events: &[LeanEvent]) -> Vec<i64> {
+        events.iter().map(|e| e.position).collect()
+    }
+
+    #[test]
+    fn a_page_is_read_in_position_order_whatever_order_it_came_in() {
+        let events = split(&page(&[11, 12, 13]), 10).expect("a page");
+        assert_eq!(positions(&events), [11, 12, 13]);
+        let events = split(&page(&[13, 11, 12]), 10).expect("a page");
+        assert_eq!(positions(&events), [11, 12, 13]);
+    }
+
+    #[test]
+    fn a_position_twice_or_before_the_page_is_corruption() {
+        let twice = split(&page(&[11, 12, 11]), 10);
+        assert!(matches!(
+            twice,
+            Err(StoreError::Corrupt { position: 11, .. })
+        ));
+        let before = split(&page(&[12, 10]), 10);
+        assert!(matches!(
+            before,
+            Err(StoreError::Corrupt { position: 10, .. })
+        ));
+    }
+
+    #[test]
+    fn a_record_without_seven_fields_is_corruption() {
+        let short = format!("{}\u{1e}11\u{1f}task-1", record(10));
+        assert!(matches!(
+            split(&short, 9),
+            Err(StoreError::Corrupt { position: 11, .. })
+        ));
+    }
 }
