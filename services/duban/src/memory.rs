@@ -5,15 +5,15 @@
 //! a rebuild, a quarterly dispatch replay) allocates and frees hundreds of MiB in pages
 //! and decoded events; without a trim the server stays resident at that peak although
 //! nothing uses it (at 1M events: ~46 MiB after a dispatch replay, measured in
-//! BENCHMARKS.md). Called only after such folds, never per request: a trim walks and
-//! locks every arena in turn.
+//! services/bench/HISTORY.md). Called only after such folds, never per request: a trim
+//! walks and locks every arena in turn.
 
 /// Caps glibc's malloc arenas at one per core, at least two (its default is eight per
 /// core). Each arena keeps what its threads freed for their own reuse, so sixteen
 /// arenas on two cores held freed memory sixteen ways: at 1M events the server stayed
 /// ~11–15 MiB larger after a dispatch replay and the query load. The price is a slower
 /// rebuild (its page reader, decoder and fold queue for the arena locks: 1M events in
-/// 6.0–8.3 s instead of 5.2–5.7 s; BENCHMARKS.md, "What changed"). Call before any
+/// 6.0–8.3 s instead of 5.2–5.7 s; services/bench/HISTORY.md). Call before any
 /// thread starts: glibc fixes the limit when it first needs a second arena.
 pub fn limit_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]

@@ -17,7 +17,8 @@ use crate::stats::{Latency, rss_mib};
 pub const NAME: &str = "5 queries";
 
 /// When set, the file to write every loaded request's due time, kind and latency to
-/// (CSV), to see when a tail happens.
+/// (CSV, one per backend: the backend's name goes before the extension), to see when a
+/// tail happens.
 pub const TRACE_VAR: &str = "DUBAN_BENCH_QUERY_TRACE";
 
 const COUNTS: &str = "open overdue dueSoon pendingVerification closed closedLate escalated";
@@ -222,11 +223,13 @@ pub async fn run(
     }
     let achieved = total as f64 / (start.elapsed().as_secs_f64()).max(1e-9);
     if let Some(path) = std::env::var_os(TRACE_VAR) {
+        // One file per backend: `q.csv` -> `q.sqlite.csv`, `q.postgres.csv`.
+        let path = std::path::PathBuf::from(path).with_extension(format!("{}.csv", backend.name()));
         std::fs::write(&path, trace)?;
         report.notes.push(format!(
             "{}: query latencies by due time written to {}",
             backend.name(),
-            path.to_string_lossy()
+            path.display()
         ));
     }
     report.add(
