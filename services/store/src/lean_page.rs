@@ -69,9 +69,11 @@ pub(crate) fn split(text: &str, after: i64) -> Result<Vec<LeanEvent>, StoreError
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    if !sorted {
-        events.sort_unstable_by_key(|e| e.position);
+    if sorted {
+        // Every position was above the one before it, the first above `after`.
+        return Ok(events);
     }
+    events.sort_unstable_by_key(|e| e.position);
     let mut previous = after;
     for e in &events {
         if e.position <= previous {

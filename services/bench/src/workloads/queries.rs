@@ -210,19 +210,22 @@ pub async fn run(
     }
     let mut samples: [Vec<Duration>; 3] = Default::default();
     let mut errors = Vec::new();
+    let trace_to = std::env::var_os(TRACE_VAR);
     let mut trace = String::from("due_ms,kind,latency_ms\n");
     for (i, h) in handles.into_iter().enumerate() {
         let (kind, latency, result) = h.await?;
-        let due_ms = interval.as_secs_f64() * 1e3 * i as f64;
-        let latency_ms = latency.as_secs_f64() * 1e3;
-        trace.push_str(&format!("{due_ms:.1},{},{latency_ms:.2}\n", KINDS[kind]));
+        if trace_to.is_some() {
+            let due_ms = interval.as_secs_f64() * 1e3 * i as f64;
+            let latency_ms = latency.as_secs_f64() * 1e3;
+            trace.push_str(&format!("{due_ms:.1},{},{latency_ms:.2}\n", KINDS[kind]));
+        }
         match result {
             Ok(_) => samples[kind].push(latency),
             Err(e) => errors.push(e),
         }
     }
     let achieved = total as f64 / (start.elapsed().as_secs_f64()).max(1e-9);
-    if let Some(path) = std::env::var_os(TRACE_VAR) {
+    if let Some(path) = trace_to {
         // One file per backend: `q.csv` -> `q.sqlite.csv`, `q.postgres.csv`.
         let path = std::path::PathBuf::from(path).with_extension(format!("{}.csv", backend.name()));
         std::fs::write(&path, trace)?;

@@ -46,13 +46,9 @@ impl DocumentCache {
     }
 
     /// How many documents are kept.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.documents().len()
-    }
-
-    /// True when no document is kept.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

@@ -202,8 +202,8 @@ impl ReadModels {
 
     /// Follows the log in the background: folds up to the announced head on every commit
     /// notification (and to the end of the log at least once a second in case one was
-    /// missed), and saves what changed at most every
-    /// [`SAVE_INTERVAL`], so saving adds one transaction per interval, not one per commit.
+    /// missed), and saves what changed at most every [`SAVE_INTERVAL`], so saving adds
+    /// one transaction per interval, not one per commit.
     pub fn spawn_follower(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
         let this = Arc::clone(self);
         tokio::spawn(async move {

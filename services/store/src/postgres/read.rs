@@ -115,11 +115,11 @@ pub(crate) async fn stream(
     Ok(rows.iter().map(decode).collect())
 }
 
-/// The last committed position.
-pub(crate) async fn head(pool: &PgPool) -> Result<i64, StoreError> {
+/// The last committed position, read over a pool or one connection.
+pub(crate) async fn head<'e>(db: impl sqlx::PgExecutor<'e>) -> Result<i64, StoreError> {
     Ok(
         sqlx::query_scalar("SELECT position FROM event_head WHERE id = 1")
-            .fetch_one(pool)
+            .fetch_one(db)
             .await?,
     )
 }

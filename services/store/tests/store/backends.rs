@@ -15,6 +15,24 @@ use crate::support::{at, ev, office, one};
 /// Instances opened on one database, as if in separate processes.
 type Instances = Vec<Arc<dyn EventStore>>;
 
+/// Two SQLite stores on `file`.
+async fn sqlite_pair(file: &TempDbFile) -> Instances {
+    let mut stores: Instances = Vec::new();
+    for _ in 0..2 {
+        stores.push(Arc::new(SqliteStore::open(file.path()).await.unwrap()));
+    }
+    stores
+}
+
+/// Two PostgreSQL stores on the database at `url`.
+async fn postgres_pair(url: &str) -> Instances {
+    let mut stores: Instances = Vec::new();
+    for _ in 0..2 {
+        stores.push(Arc::new(PgStore::connect(url).await.unwrap()));
+    }
+    stores
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_concurrent_writers_and_a_tailing_reader() {
     let file = TempDbFile::new();
@@ -93,11 +111,7 @@ async fn races_across_instances(stores: Instances) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_races_across_instances() {
     let file = TempDbFile::new();
-    let mut stores: Instances = Vec::new();
-    for _ in 0..2 {
-        stores.push(Arc::new(SqliteStore::open(file.path()).await.unwrap()));
-    }
-    races_across_instances(stores).await;
+    races_across_instances(sqlite_pair(&file).await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -105,11 +119,7 @@ async fn postgres_races_across_instances() {
     let Some(db) = fresh_postgres_db().await else {
         return;
     };
-    let mut stores: Instances = Vec::new();
-    for _ in 0..2 {
-        stores.push(Arc::new(PgStore::connect(db.url()).await.unwrap()));
-    }
-    races_across_instances(stores).await;
+    races_across_instances(postgres_pair(db.url()).await).await;
 }
 
 /// Two instances take turns on one stream, so each one's last write is followed by the
@@ -145,11 +155,7 @@ async fn instances_take_turns_on_one_stream(stores: Instances) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_instances_take_turns_on_one_stream() {
     let file = TempDbFile::new();
-    let mut stores: Instances = Vec::new();
-    for _ in 0..2 {
-        stores.push(Arc::new(SqliteStore::open(file.path()).await.unwrap()));
-    }
-    instances_take_turns_on_one_stream(stores).await;
+    instances_take_turns_on_one_stream(sqlite_pair(&file).await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -157,11 +163,7 @@ async fn postgres_instances_take_turns_on_one_stream() {
     let Some(db) = fresh_postgres_db().await else {
         return;
     };
-    let mut stores: Instances = Vec::new();
-    for _ in 0..2 {
-        stores.push(Arc::new(PgStore::connect(db.url()).await.unwrap()));
-    }
-    instances_take_turns_on_one_stream(stores).await;
+    instances_take_turns_on_one_stream(postgres_pair(db.url()).await).await;
 }
 
 /// Appends through `a` and expects `b` (another instance on the same database, as if in

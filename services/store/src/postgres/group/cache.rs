@@ -40,11 +40,9 @@ impl HeadCache {
         Some((at, heads))
     }
 
-    /// The streams among `streams` whose head is not known.
+    /// The streams among `streams` whose head is not known (all of them while the cache
+    /// knows no log head: it then holds no entries).
     pub(crate) fn missing<'a>(&self, streams: &[&'a str]) -> Vec<&'a str> {
-        if self.at.is_none() {
-            return streams.to_vec();
-        }
         streams
             .iter()
             .copied()

@@ -31,9 +31,10 @@ use crate::error::StoreError;
 use crate::fault::Faults;
 use crate::group::{GroupPlan, GroupWriter, Member, Request, streams};
 use crate::postgres::append::append;
+use crate::postgres::read;
 
 pub(crate) use cache::HeadCache;
-use sql::{Head, answered, log_head, read_heads, write};
+use sql::{Head, answered, read_heads, write};
 
 /// Optimistic writes of a group (each after planning it again) before it takes the lock.
 const OPTIMISTIC_TRIES: usize = 3;
@@ -88,7 +89,7 @@ async fn group(
             let plan = GroupPlan::new(members, heads, head, answered);
             if plan.last == plan.head {
                 // Nothing to write: the refusals stand if the heads were current.
-                if log_head(&mut conn).await? == plan.head {
+                if read::head(&mut *conn).await? == plan.head {
                     return Ok(plan.into_members());
                 }
             } else if write(&mut conn, &plan).await? {

@@ -110,15 +110,6 @@ pub(super) async fn read_heads(
     Ok((head, heads))
 }
 
-/// The current log head.
-pub(super) async fn log_head(conn: &mut PgConnection) -> Result<i64, StoreError> {
-    Ok(
-        sqlx::query_scalar("SELECT position FROM event_head WHERE id = 1")
-            .fetch_one(&mut *conn)
-            .await?,
-    )
-}
-
 /// Per member, the answer already given to its command id, if it was handled before.
 pub(super) async fn answered(
     conn: &mut PgConnection,
