@@ -40,6 +40,11 @@ impl HeadCache {
         Some((at, heads))
     }
 
+    /// True when the cache knows the log head (it may still know no stream).
+    pub(crate) fn knows_head(&self) -> bool {
+        self.at.is_some()
+    }
+
     /// The streams among `streams` whose head is not known (all of them while the cache
     /// knows no log head: it then holds no entries).
     pub(crate) fn missing<'a>(&self, streams: &[&'a str]) -> Vec<&'a str> {

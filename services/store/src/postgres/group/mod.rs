@@ -11,6 +11,13 @@
 //! the group is planned again from the database; after a few such misses it takes the
 //! `event_head` row lock in a transaction, so a busy neighbour cannot starve it.
 //!
+//! A stream the group creates (its first append there expects version 0) and the cache
+//! does not know is taken for new without a read: the write then holds its version 1,
+//! and the unique key on (stream, version) refuses the whole statement if the stream
+//! existed after all. Then nothing was written, and the group is planned again with
+//! every head read. So an import, which creates most of the streams it writes, costs
+//! one round trip per append.
+//!
 //! - `cache` — [`cache::HeadCache`], the stream heads known at one log head.
 //! - `sql` — the statements: stream-head reads, command-id lookup, the write.
 
@@ -19,14 +26,14 @@ mod sql;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::Mutex;
 
-use crate::append::{Appended, StreamHead};
+use crate::append::{Appended, ExpectedVersion, StreamHead};
 use crate::error::StoreError;
 use crate::fault::Faults;
 use crate::group::{GroupPlan, GroupWriter, Member, Request, streams};
@@ -34,7 +41,7 @@ use crate::postgres::append::append;
 use crate::postgres::read;
 
 pub(crate) use cache::HeadCache;
-use sql::{Head, answered, read_heads, write};
+use sql::{Head, Wrote, answered, read_heads, write};
 
 /// Optimistic writes of a group (each after planning it again) before it takes the lock.
 const OPTIMISTIC_TRIES: usize = 3;
@@ -81,24 +88,48 @@ async fn group(
     tries: usize,
 ) -> Result<Vec<Member>, StoreError> {
     let streams = streams(members);
+    let created = created(members);
+    let mut guess = true;
     {
         let mut conn = pool.acquire().await?;
         for _ in 0..tries {
-            let (head, heads) = known_heads(&mut conn, cache, &streams).await?;
+            let assumed = if guess && cache.knows_head() {
+                cache.missing(&created)
+            } else {
+                Vec::new()
+            };
+            let asked: Vec<&str> = streams
+                .iter()
+                .copied()
+                .filter(|s| !assumed.contains(s))
+                .collect();
+            let (head, heads) = known_heads(&mut conn, cache, &asked).await?;
             let answered = answered(&mut conn, members).await?;
             let plan = GroupPlan::new(members, heads, head, answered);
+            if !creates_all(&plan, &assumed) {
+                // A stream taken for new gets no first event, so the write could not
+                // prove it new: plan again with its head read.
+                guess = false;
+                continue;
+            }
             if plan.last == plan.head {
                 // Nothing to write: the refusals stand if the heads were current.
                 if read::head(&mut *conn).await? == plan.head {
                     return Ok(plan.into_members());
                 }
-            } else if write(&mut conn, &plan).await? {
-                cache.wrote(plan.head, plan.last, written_heads(&plan));
-                return Ok(plan.into_members());
+            } else {
+                match write(&mut conn, &plan).await? {
+                    Wrote::Written => {
+                        cache.wrote(plan.head, plan.last, written_heads(&plan));
+                        return Ok(plan.into_members());
+                    }
+                    Wrote::StreamExisted => guess = false,
+                    Wrote::HeadMoved => {}
+                }
             }
             tracing::debug!(
                 head = plan.head,
-                "the log head moved before the group's write"
+                "the group was planned on heads that were not current"
             );
             cache.forget();
         }
@@ -115,9 +146,9 @@ async fn group(
         tx.rollback().await?;
         return Ok(plan.into_members());
     }
-    if !write(&mut tx, &plan).await? {
+    if write(&mut tx, &plan).await? != Wrote::Written {
         return Err(StoreError::InvalidAppend(
-            "the head moved under its row lock".into(),
+            "the heads changed under the head's row lock".into(),
         ));
     }
     tx.commit().await?;
@@ -150,6 +181,33 @@ async fn known_heads(
     let (seen, heads) = read_heads(conn, streams, false).await?;
     cache.learn(seen, heads.iter().cloned());
     Ok((seen, existing(heads)))
+}
+
+/// The streams a group creates: those whose first append in the group expects
+/// version 0.
+fn created<'a>(members: &[&'a Request]) -> Vec<&'a str> {
+    let mut seen = HashSet::new();
+    members
+        .iter()
+        .flat_map(|m| &m.batch)
+        .filter(|part| seen.insert(part.stream_id.as_str()))
+        .filter(|part| part.expected == ExpectedVersion::Exact(0))
+        .map(|part| part.stream_id.as_str())
+        .collect()
+}
+
+/// True when the plan writes version 1 of every stream in `assumed` (so the write
+/// itself checks that they did not exist).
+fn creates_all(plan: &GroupPlan, assumed: &[&str]) -> bool {
+    if assumed.is_empty() {
+        return true;
+    }
+    let first: HashSet<&str> = plan
+        .rows()
+        .filter(|(e, ..)| e.stream_version == 1)
+        .map(|(e, ..)| e.stream_id.as_str())
+        .collect();
+    assumed.iter().all(|s| first.contains(s))
 }
 
 /// The heads of the streams that exist.

@@ -146,12 +146,26 @@ pub(super) async fn answered(
     Ok(answered)
 }
 
+/// What became of a group's one-statement write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Wrote {
+    /// Written and committed.
+    Written,
+    /// The head was no longer the plan's: nothing was written.
+    HeadMoved,
+    /// A stream the plan took for new already had a first event: nothing was written.
+    StreamExisted,
+}
+
+/// The constraint a first event of an existing stream breaks.
+const STREAM_VERSION_KEY: &str = "events_stream_id_stream_version_key";
+
 /// Writes the planned rows, the command ids and the new head in one statement, if the
-/// head is still the one the plan started from; false when it was not (nothing written).
-pub(super) async fn write(conn: &mut PgConnection, plan: &GroupPlan) -> Result<bool, StoreError> {
+/// head is still the one the plan started from.
+pub(super) async fn write(conn: &mut PgConnection, plan: &GroupPlan) -> Result<Wrote, StoreError> {
     let rows: Vec<_> = plan.rows().collect();
     let commands: Vec<_> = plan.commands().collect();
-    sqlx::query_scalar::<_, String>(WRITE)
+    let written = sqlx::query_scalar::<_, String>(WRITE)
         .bind(rows.iter().map(|(e, ..)| e.position).collect::<Vec<_>>())
         .bind(
             rows.iter()
@@ -200,7 +214,15 @@ pub(super) async fn write(conn: &mut PgConnection, plan: &GroupPlan) -> Result<b
         .bind(CHANNEL)
         .bind(plan.head)
         .fetch_optional(&mut *conn)
-        .await
-        .map(|notified| notified.is_some())
-        .map_err(StoreError::from)
+        .await;
+    match written {
+        Ok(Some(_)) => Ok(Wrote::Written),
+        Ok(None) => Ok(Wrote::HeadMoved),
+        Err(sqlx::Error::Database(e))
+            if e.is_unique_violation() && e.constraint() == Some(STREAM_VERSION_KEY) =>
+        {
+            Ok(Wrote::StreamExisted)
+        }
+        Err(e) => Err(e.into()),
+    }
 }

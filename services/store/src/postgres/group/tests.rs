@@ -52,8 +52,9 @@ async fn a_plan_made_before_another_commit_writes_nothing() {
         .append(other.batch, &other.meta, other.recorded_at)
         .await
         .unwrap();
-    assert!(
-        !write(&mut conn, &stale).await.unwrap(),
+    assert_eq!(
+        write(&mut conn, &stale).await.unwrap(),
+        Wrote::HeadMoved,
         "stale plan written"
     );
     let commands = count(&pool, "SELECT count(*) FROM commands").await;
@@ -127,4 +128,94 @@ async fn streams_the_writer_wrote_last_are_planned_without_a_read() {
         .execute(&mut *conn)
         .await
         .unwrap();
+}
+
+/// A request of one event on each of `parts` (stream, expected version).
+fn parts(parts: &[(&str, i64)]) -> Request {
+    let batch: Vec<StreamAppend> = parts
+        .iter()
+        .map(|(stream, expected)| {
+            StreamAppend::new(
+                *stream,
+                "task",
+                ExpectedVersion::Exact(*expected),
+                vec![NewEvent::new("A", json!({"s": stream}))],
+            )
+        })
+        .collect();
+    Request {
+        total: i64::try_from(batch.len()).unwrap(),
+        batch,
+        meta: Metadata::by("office"),
+        recorded_at: Utc::now(),
+    }
+}
+
+/// Writes `events` events on `stream` through the store (not through `cache`), then a
+/// group through `cache`, so that the cache knows the log head but not `stream`.
+async fn existing_stream_unknown_to(store: &crate::PgStore, cache: &mut HeadCache, stream: &str) {
+    for version in 0..2 {
+        let r = parts(&[(stream, version)]);
+        store.append(r.batch, &r.meta, r.recorded_at).await.unwrap();
+    }
+    let other = request("task-other", None);
+    group(store.pool(), cache, &[&other], 1).await.unwrap();
+    assert!(cache.knows_head() && cache.missing(&[stream]) == [stream]);
+}
+
+/// A stream a group creates is taken for new without a read; when it existed after
+/// all, the unique key refuses the write and the group is planned again on its head:
+/// the member is refused as a version conflict and nothing is written.
+#[tokio::test]
+async fn a_stream_taken_for_new_that_existed_is_refused_after_a_read() {
+    let Some((store, _db)) = fresh_postgres().await else {
+        return;
+    };
+    let mut cache = HeadCache::default();
+    existing_stream_unknown_to(&store, &mut cache, "task-s").await;
+    let create = parts(&[("task-s", 0)]);
+    let members = group(store.pool(), &mut cache, &[&create], 2)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            &members[..],
+            [Member::Refused(StoreError::VersionConflict {
+                expected: 0,
+                actual: 2,
+                ..
+            })]
+        ),
+        "the existing stream was not seen"
+    );
+    assert_eq!(store.head().await.unwrap(), 3, "nothing more written");
+    let created = group(store.pool(), &mut cache, &[&parts(&[("task-new", 0)])], 1)
+        .await
+        .unwrap();
+    assert!(matches!(&created[..], [Member::Written(e)] if e[0].position == 4));
+    assert!(store.verify().await.unwrap().ok);
+}
+
+/// A stream taken for new must get its first event in the write, which checks the
+/// guess. Here the member creating it is refused (its other stream is stale), so the
+/// stream is read before a later member is answered on it: that member, expecting the
+/// stream's real version, is written.
+#[tokio::test]
+async fn a_stream_taken_for_new_but_not_written_is_read_before_answering() {
+    let Some((store, _db)) = fresh_postgres().await else {
+        return;
+    };
+    let mut cache = HeadCache::default();
+    existing_stream_unknown_to(&store, &mut cache, "task-s").await;
+    let refused = parts(&[("task-s", 0), ("task-other", 7)]);
+    let appended = parts(&[("task-s", 2)]);
+    let members = group(store.pool(), &mut cache, &[&refused, &appended], 1)
+        .await
+        .unwrap();
+    assert!(
+        matches!(&members[..], [Member::Refused(_), Member::Written(e)]
+            if e[0].stream_version == 3 && e[0].position == 4),
+        "the second member was answered on a guessed head"
+    );
+    assert!(store.verify().await.unwrap().ok);
 }
