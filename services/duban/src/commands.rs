@@ -40,8 +40,9 @@ pub struct CommandOptions {
 pub struct Executed<A> {
     /// The aggregate after the command.
     pub state: Option<A>,
-    /// The events recorded (the first run's, for a repeated command id).
-    pub events: Vec<RecordedEvent>,
+    /// The events recorded (the first run's, for a repeated command id), as the store
+    /// answered them (shared, not copied).
+    pub events: Arc<[RecordedEvent]>,
     /// True when the command id had been handled before.
     pub duplicate: bool,
 }
@@ -206,7 +207,7 @@ impl CommandService {
             if events.is_empty() {
                 return Ok(Executed {
                     state,
-                    events: vec![],
+                    events: Arc::from([]),
                     duplicate: false,
                 });
             }
@@ -266,7 +267,7 @@ impl CommandService {
         actor: &Actor,
         command_id: Option<&str>,
         at: DateTime<Utc>,
-    ) -> ServiceResult<(Vec<RecordedEvent>, bool)> {
+    ) -> ServiceResult<(Arc<[RecordedEvent]>, bool)> {
         let meta = metadata(actor, command_id);
         let appended = self.store.append(batch, &meta, at).await?;
         Ok((appended.events, appended.duplicate))
@@ -295,7 +296,7 @@ impl CommandService {
         let state = self.load(stream_id, StreamBound::All).await?;
         Ok(Some(Executed {
             state,
-            events,
+            events: events.into(),
             duplicate: true,
         }))
     }

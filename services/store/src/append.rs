@@ -4,6 +4,7 @@
 //! builds the recorded events with their positions and hashes.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -54,10 +55,11 @@ impl StreamAppend {
 }
 
 /// The answer to an append.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Appended {
-    /// The recorded events, in position order.
-    pub events: Vec<RecordedEvent>,
+    /// The recorded events, in position order; shared with the store's memory of recent
+    /// appends (see the `recent` module), so answering copies no event.
+    pub events: Arc<[RecordedEvent]>,
     /// True when the command id had been handled before: nothing was written and
     /// `events` are those of the first append.
     pub duplicate: bool,

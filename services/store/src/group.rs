@@ -237,11 +237,11 @@ impl Member {
     fn into_answer(self) -> Result<Appended, StoreError> {
         match self {
             Member::Written(events) => Ok(Appended {
-                events,
+                events: events.into(),
                 duplicate: false,
             }),
             Member::Duplicate(events) => Ok(Appended {
-                events,
+                events: events.into(),
                 duplicate: true,
             }),
             Member::Refused(error) => Err(error),

@@ -108,7 +108,7 @@ impl EventStore for PgStore {
         let total = validate(&batch)?;
         if batch.is_empty() && meta.command_id.is_none() {
             return Ok(Appended {
-                events: Vec::new(),
+                events: Arc::from([]),
                 duplicate: false,
             });
         }

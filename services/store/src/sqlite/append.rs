@@ -34,14 +34,14 @@ pub(crate) async fn append(
         Ok(Outcome::Written(events)) => {
             tx.commit().await?;
             Ok(Appended {
-                events,
+                events: events.into(),
                 duplicate: false,
             })
         }
         Ok(Outcome::Duplicate(events)) => {
             tx.rollback().await?;
             Ok(Appended {
-                events,
+                events: events.into(),
                 duplicate: true,
             })
         }

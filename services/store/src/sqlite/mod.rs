@@ -122,7 +122,7 @@ impl EventStore for SqliteStore {
         let total = validate(&batch)?;
         if batch.is_empty() && meta.command_id.is_none() {
             return Ok(Appended {
-                events: Vec::new(),
+                events: Arc::from([]),
                 duplicate: false,
             });
         }

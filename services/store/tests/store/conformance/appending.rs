@@ -43,7 +43,7 @@ pub async fn append_and_read(store: &dyn EventStore) {
     let versions: Vec<i64> = out.events.iter().map(|e| e.stream_version).collect();
     assert_eq!(positions, [1, 2]);
     assert_eq!(versions, [1, 2]);
-    for e in &out.events {
+    for e in out.events.iter() {
         assert_eq!(e.event_id.get_version_num(), 7, "event ids are UUID v7");
         assert_eq!(
             e.recorded_at,
@@ -57,9 +57,9 @@ pub async fn append_and_read(store: &dyn EventStore) {
     assert_ne!(out.events[0].event_id, out.events[1].event_id);
     assert_eq!(
         store.read_stream("task-a", StreamBound::All).await.unwrap(),
-        out.events
+        out.events.to_vec()
     );
-    assert_eq!(store.read_all(0, 100).await.unwrap(), out.events);
+    assert_eq!(store.read_all(0, 100).await.unwrap(), out.events.to_vec());
     assert_eq!(store.head().await.unwrap(), 2);
 
     let next = store

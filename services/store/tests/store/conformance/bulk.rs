@@ -50,7 +50,11 @@ pub async fn large_appends_span_insert_chunks(store: &dyn EventStore) {
         assert!(!page.is_empty(), "read_all stopped at {after}");
         read.extend(page);
     }
-    assert_eq!(read, out.events, "what was returned is what was stored");
+    assert_eq!(
+        read,
+        out.events.to_vec(),
+        "what was returned is what was stored"
+    );
     let last = store
         .read_stream(&format!("big-{}", STREAMS - 1), StreamBound::All)
         .await
