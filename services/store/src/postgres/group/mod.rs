@@ -93,10 +93,10 @@ async fn group(
     {
         let mut conn = pool.acquire().await?;
         for _ in 0..tries {
-            let assumed = if guess && cache.knows_head() {
-                cache.missing(&created)
+            let assumed: HashSet<&str> = if guess && cache.knows_head() {
+                cache.missing(&created).into_iter().collect()
             } else {
-                Vec::new()
+                HashSet::new()
             };
             let asked: Vec<&str> = streams
                 .iter()
@@ -198,7 +198,7 @@ fn created<'a>(members: &[&'a Request]) -> Vec<&'a str> {
 
 /// True when the plan writes version 1 of every stream in `assumed` (so the write
 /// itself checks that they did not exist).
-fn creates_all(plan: &GroupPlan, assumed: &[&str]) -> bool {
+fn creates_all(plan: &GroupPlan, assumed: &HashSet<&str>) -> bool {
     if assumed.is_empty() {
         return true;
     }
