@@ -141,6 +141,13 @@ mod tests {
             Some(vec![newest - 1, newest])
         );
         assert_eq!(recent.appends().events, KEEP);
+        let newest_kept = recent
+            .appends()
+            .runs
+            .back()
+            .and_then(|r| r.last())
+            .map(|e| e.position);
+        assert_eq!(newest_kept, Some(newest), "the older append was kept");
     }
 
     #[test]

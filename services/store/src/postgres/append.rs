@@ -67,9 +67,9 @@ pub(crate) async fn append(
     }
 }
 
-/// One column of an UNNEST insert.
-fn column<'a, T>(chunk: &'a [RecordedEvent], f: impl Fn(&'a RecordedEvent) -> T) -> Vec<T> {
-    chunk.iter().map(f).collect()
+/// One column of an UNNEST insert (here and in the group write).
+pub(super) fn column<'a, R, T>(rows: &'a [R], f: impl Fn(&'a R) -> T) -> Vec<T> {
+    rows.iter().map(f).collect()
 }
 
 async fn write(

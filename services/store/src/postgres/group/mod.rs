@@ -93,16 +93,7 @@ async fn group(
     {
         let mut conn = pool.acquire().await?;
         for _ in 0..tries {
-            let assumed: HashSet<&str> = if guess && cache.knows_head() {
-                cache.missing(&created).into_iter().collect()
-            } else {
-                HashSet::new()
-            };
-            let asked: Vec<&str> = streams
-                .iter()
-                .copied()
-                .filter(|s| !assumed.contains(s))
-                .collect();
+            let (assumed, asked) = take_for_new(cache, &streams, &created, guess);
             let (head, heads) = known_heads(&mut conn, cache, &asked).await?;
             let answered = answered(&mut conn, members).await?;
             let plan = GroupPlan::new(members, heads, head, answered);
@@ -194,6 +185,28 @@ fn created<'a>(members: &[&'a Request]) -> Vec<&'a str> {
         .filter(|part| part.expected == ExpectedVersion::Exact(0))
         .map(|part| part.stream_id.as_str())
         .collect()
+}
+
+/// Splits a group's streams into those taken for new without a read (when `guess` and
+/// the cache knows the log head: the `created` streams it does not know) and the rest,
+/// whose heads are looked up.
+fn take_for_new<'a>(
+    cache: &HeadCache,
+    streams: &[&'a str],
+    created: &[&'a str],
+    guess: bool,
+) -> (HashSet<&'a str>, Vec<&'a str>) {
+    let assumed: HashSet<&str> = if guess && cache.knows_head() {
+        cache.missing(created).into_iter().collect()
+    } else {
+        HashSet::new()
+    };
+    let asked = streams
+        .iter()
+        .copied()
+        .filter(|s| !assumed.contains(s))
+        .collect();
+    (assumed, asked)
 }
 
 /// True when the plan writes version 1 of every stream in `assumed` (so the write

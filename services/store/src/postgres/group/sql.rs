@@ -8,6 +8,7 @@ use sqlx::PgConnection;
 use crate::append::StreamHead;
 use crate::error::StoreError;
 use crate::group::{GroupPlan, Member, Request};
+use crate::postgres::append::column;
 use crate::postgres::listen::CHANNEL;
 use crate::postgres::read;
 use crate::row::into_events;
@@ -166,50 +167,22 @@ pub(super) async fn write(conn: &mut PgConnection, plan: &GroupPlan) -> Result<W
     let rows: Vec<_> = plan.rows().collect();
     let commands: Vec<_> = plan.commands().collect();
     let written = sqlx::query_scalar::<_, String>(WRITE)
-        .bind(rows.iter().map(|(e, ..)| e.position).collect::<Vec<_>>())
-        .bind(
-            rows.iter()
-                .map(|(e, ..)| e.stream_id.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            rows.iter()
-                .map(|(e, ..)| e.stream_type.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            rows.iter()
-                .map(|(e, ..)| e.stream_version)
-                .collect::<Vec<_>>(),
-        )
-        .bind(rows.iter().map(|(e, ..)| e.event_id).collect::<Vec<_>>())
-        .bind(
-            rows.iter()
-                .map(|(e, ..)| e.event_type.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            rows.iter()
-                .map(|(e, ..)| e.schema_version)
-                .collect::<Vec<_>>(),
-        )
-        .bind(rows.iter().map(|(_, p, _)| *p).collect::<Vec<_>>())
-        .bind(rows.iter().map(|(.., m)| *m).collect::<Vec<_>>())
-        .bind(rows.iter().map(|(e, ..)| e.recorded_at).collect::<Vec<_>>())
-        .bind(
-            rows.iter()
-                .map(|(e, ..)| e.prev_hash.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            rows.iter()
-                .map(|(e, ..)| e.hash.as_str())
-                .collect::<Vec<_>>(),
-        )
-        .bind(commands.iter().map(|c| c.0).collect::<Vec<_>>())
-        .bind(commands.iter().map(|c| c.1).collect::<Vec<_>>())
-        .bind(commands.iter().map(|c| c.2).collect::<Vec<_>>())
-        .bind(commands.iter().map(|c| c.3).collect::<Vec<_>>())
+        .bind(column(&rows, |(e, ..)| e.position))
+        .bind(column(&rows, |(e, ..)| e.stream_id.as_str()))
+        .bind(column(&rows, |(e, ..)| e.stream_type.as_str()))
+        .bind(column(&rows, |(e, ..)| e.stream_version))
+        .bind(column(&rows, |(e, ..)| e.event_id))
+        .bind(column(&rows, |(e, ..)| e.event_type.as_str()))
+        .bind(column(&rows, |(e, ..)| e.schema_version))
+        .bind(column(&rows, |(_, payload, _)| *payload))
+        .bind(column(&rows, |(.., metadata)| *metadata))
+        .bind(column(&rows, |(e, ..)| e.recorded_at))
+        .bind(column(&rows, |(e, ..)| e.prev_hash.as_str()))
+        .bind(column(&rows, |(e, ..)| e.hash.as_str()))
+        .bind(column(&commands, |c| c.0))
+        .bind(column(&commands, |c| c.1))
+        .bind(column(&commands, |c| c.2))
+        .bind(column(&commands, |c| c.3))
         .bind(plan.last)
         .bind(CHANNEL)
         .bind(plan.head)

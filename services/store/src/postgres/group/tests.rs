@@ -219,3 +219,43 @@ async fn a_stream_taken_for_new_but_not_written_is_read_before_answering() {
     );
     assert!(store.verify().await.unwrap().ok);
 }
+
+/// A stream the group creates, unknown to a cache that knows the log head, is planned
+/// without a read (the events table is renamed away, so any read fails); without the
+/// guess it is read.
+#[tokio::test]
+async fn a_stream_the_group_creates_is_planned_without_a_read() {
+    let Some((store, _db)) = fresh_postgres().await else {
+        return;
+    };
+    let pool = store.pool().clone();
+    let mut cache = HeadCache::default();
+    group(&pool, &mut cache, &[&request("task-a", None)], 1)
+        .await
+        .unwrap();
+
+    let mut conn = pool.acquire().await.unwrap();
+    sqlx::query("ALTER TABLE events RENAME TO events_away")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let members = parts(&[("task-a", 1), ("task-new", 0)]);
+    let streams = streams(&[&members]);
+    let created = created(&[&members]);
+    let (assumed, asked) = take_for_new(&cache, &streams, &created, true);
+    assert_eq!((assumed.len(), asked.as_slice()), (1, &["task-a"][..]));
+    let (head, heads) = known_heads(&mut conn, &mut cache, &asked)
+        .await
+        .expect("planned without a read");
+    let plan = GroupPlan::new(&[&members], heads, head, vec![None]);
+    assert!(
+        creates_all(&plan, &assumed),
+        "the write proves task-new new"
+    );
+    let (_, asked) = take_for_new(&cache, &streams, &created, false);
+    assert!(known_heads(&mut conn, &mut cache, &asked).await.is_err());
+    sqlx::query("ALTER TABLE events_away RENAME TO events")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+}
