@@ -299,18 +299,8 @@ impl Event {
             let value = serde_json::from_str(payload).map_err(|e| fail(e.to_string()))?;
             return Self::from_stored(event_type, schema_version, &value);
         }
-        // The enum is adjacently tagged: with the tag first, serde reads `data` straight
-        // into the variant named by `type`. The type is a known name here only if it is
-        // plain text; anything else could not name a variant anyway.
-        if event_type.bytes().any(|b| !b.is_ascii_alphanumeric()) {
-            return Err(fail(format!("unknown event type {event_type:?}")));
-        }
-        let mut tagged = String::with_capacity(payload.len() + event_type.len() + 20);
-        tagged.push_str("{\"type\":\"");
-        tagged.push_str(event_type);
-        tagged.push_str("\",\"data\":");
-        tagged.push_str(payload);
-        tagged.push('}');
-        serde_json::from_str(&tagged).map_err(|e| fail(e.to_string()))
+        // The enum is adjacently tagged: its own `Deserialize` reads the tag, then `data`
+        // straight from the payload text into the variant the tag names.
+        crate::tagged::from_tag_and_data(event_type, payload).map_err(|e| fail(e.to_string()))
     }
 }

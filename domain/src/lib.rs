@@ -7,7 +7,8 @@
 //! - [`task`]: the task aggregate and its shared [`task::lifecycle`]; the creation of
 //!   each kind lives in [`measure`], [`milestone`] and [`rectification`].
 //! - [`event`]: every event, stored as type + schema version + payload; [`upcast`] reads
-//!   older versions.
+//!   older versions; `tagged` reads a stored event from its type and payload text
+//!   without joining them into one document.
 //! - [`actor`]: roles and who may do what; [`error`]: [`DomainError`].
 //! - [`time`]: deadlines and quarters in Asia/Shanghai; [`ids`]: ids and stream names.
 //! - [`testkit`]: given/when/then for aggregate tests.
@@ -22,6 +23,7 @@ pub mod measure;
 pub mod milestone;
 pub mod plan;
 pub mod rectification;
+mod tagged;
 pub mod task;
 pub mod testkit;
 pub mod time;

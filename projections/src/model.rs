@@ -78,23 +78,26 @@ impl ReadModel {
             Key::Department(id) => fold(&mut self.departments, id, |s| {
                 Department::evolve(s, &env.event)
             }),
-            Key::Task(id) => {
-                let before = Involved::of(self.tasks.get(&id));
+            Key::Task(id) => match self.tasks.get_mut(&id) {
                 // Most events change a task that exists: it is changed where it lies
                 // (moving a view out of the map and back shifted B-tree nodes of large
-                // values on every event: ~6 % of a rebuild's CPU).
-                let changed = match self.tasks.get_mut(&id) {
-                    Some(view) => {
-                        view.apply(env);
-                        true
-                    }
-                    None => fold(&mut self.tasks, id, |s| TaskView::evolve(s, env)),
-                };
-                if changed {
-                    self.index.update(id, before, self.tasks.get(&id));
+                // values on every event: ~6 % of a rebuild's CPU), found once (looked up
+                // again for the index before and after, the fold of 1M events took
+                // 0.77–1.08 s instead of 0.56–0.82 s).
+                Some(view) => {
+                    let before = Involved::of(Some(view));
+                    view.apply(env);
+                    self.index.update(id, before, Some(view));
+                    true
                 }
-                changed
-            }
+                None => {
+                    let changed = fold(&mut self.tasks, id, |s| TaskView::evolve(s, env));
+                    if changed {
+                        self.index.update(id, None, self.tasks.get(&id));
+                    }
+                    changed
+                }
+            },
         };
         changed.then_some(key)
     }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::error::StoreError;
-use crate::event::{Metadata, NewEvent, RecordedEvent};
+use crate::event::{Metadata, NewEvent, RecordedEvent, format_time};
 use crate::hash::{CanonicalEvent, GENESIS_HASH, canonical_json};
 
 /// The version a stream must be at for an append to go through.
@@ -126,16 +126,17 @@ pub(crate) struct Planned {
 
 /// Builds the recorded events of `batch`, numbered from `first_position`, after checking
 /// every stream's expected version and type against `heads` (streams missing from `heads`
-/// do not exist yet).
+/// do not exist yet). The payloads are only read (canonical text and hash): the recorded
+/// events hold `Value::Null` until [`move_payloads`] moves the batch's payloads in, once
+/// the write went through, so a batch planned again after a lost race is not copied.
 pub(crate) fn plan(
-    batch: Vec<StreamAppend>,
+    batch: &[StreamAppend],
     heads: &HashMap<String, StreamHead>,
     first_position: i64,
     meta: &Metadata,
     recorded_at: DateTime<Utc>,
 ) -> Result<Planned, StoreError> {
-    let metadata = canonical_json(&metadata_value(meta));
-    for part in &batch {
+    for part in batch {
         let head = heads.get(&part.stream_id);
         let actual = head.map_or(0, |h| h.version);
         if let ExpectedVersion::Exact(expected) = part.expected
@@ -157,14 +158,17 @@ pub(crate) fn plan(
             });
         }
     }
+    let metadata = canonical_json(&metadata_value(meta));
+    let at = format_time(recorded_at);
     let mut position = first_position;
-    let mut events = Vec::new();
-    let mut payloads = Vec::new();
+    let total = batch.iter().map(|part| part.events.len()).sum();
+    let mut events = Vec::with_capacity(total);
+    let mut payloads = Vec::with_capacity(total);
     for part in batch {
         let head = heads.get(&part.stream_id);
         let first_version = head.map_or(0, |h| h.version) + 1;
         let mut prev_hash = head.map_or_else(|| GENESIS_HASH.to_owned(), |h| h.hash.clone());
-        for (version, event) in (first_version..).zip(part.events) {
+        for (version, event) in (first_version..).zip(&part.events) {
             let event_id = Uuid::now_v7();
             let payload = canonical_json(&event.payload);
             let hash = CanonicalEvent {
@@ -177,7 +181,7 @@ pub(crate) fn plan(
                 schema_version: event.schema_version,
                 payload: &payload,
                 metadata: &metadata,
-                recorded_at,
+                recorded_at: &at,
             }
             .chain_hash(&prev_hash);
             events.push(RecordedEvent {
@@ -186,9 +190,9 @@ pub(crate) fn plan(
                 stream_type: part.stream_type.clone(),
                 stream_version: version,
                 event_id,
-                event_type: event.event_type,
+                event_type: event.event_type.clone(),
                 schema_version: event.schema_version,
-                payload: event.payload,
+                payload: Value::Null,
                 metadata: meta.clone(),
                 recorded_at,
                 prev_hash: std::mem::replace(&mut prev_hash, hash.clone()),
@@ -205,7 +209,37 @@ pub(crate) fn plan(
     })
 }
 
+impl Planned {
+    /// The head each stream has after these events: one per run of a stream's events.
+    pub(crate) fn heads(&self) -> impl Iterator<Item = (String, StreamHead)> + '_ {
+        self.events
+            .chunk_by(|a, b| a.stream_id == b.stream_id)
+            .filter_map(<[RecordedEvent]>::last)
+            .map(|e| {
+                let head = StreamHead {
+                    stream_type: e.stream_type.clone(),
+                    version: e.stream_version,
+                    hash: e.hash.clone(),
+                };
+                (e.stream_id.clone(), head)
+            })
+    }
+}
+
+/// Moves the payloads of the batch a [`plan`] was made from into its recorded events
+/// (the same events, in the same order).
+pub(crate) fn move_payloads(events: &mut [RecordedEvent], batch: Vec<StreamAppend>) {
+    let payloads = batch.into_iter().flat_map(|part| part.events);
+    for (event, new) in events.iter_mut().zip(payloads) {
+        event.payload = new.payload;
+    }
+}
+
 /// Metadata as the JSON value that is stored and hashed.
 pub(crate) fn metadata_value(meta: &Metadata) -> Value {
     serde_json::to_value(meta).expect("metadata always serialises")
 }
+
+#[cfg(test)]
+#[path = "append_tests.rs"]
+mod tests;

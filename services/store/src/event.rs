@@ -1,7 +1,7 @@
 //! Events going into the store ([`NewEvent`], [`Metadata`]) and coming out of it
 //! ([`RecordedEvent`]).
 
-use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -104,9 +104,79 @@ pub(crate) fn format_time(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
 
-/// Parses a stored timestamp.
+/// Parses a stored timestamp: the form [`format_time`] writes is read directly (a replay
+/// parses millions; chrono's general RFC 3339 parser was ~3 % of a rebuild's CPU), any
+/// other RFC 3339 text through chrono.
 pub(crate) fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Some(at) = parse_fixed_time(text) {
+        return Ok(at);
+    }
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| format!("bad recorded_at {text:?}: {e}"))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.ffffffZ`, exactly; `None` for anything else (or a date or time
+/// that does not exist, which chrono then reports).
+fn parse_fixed_time(text: &str) -> Option<DateTime<Utc>> {
+    let b = text.as_bytes();
+    if b.len() != 27 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' {
+        return None;
+    }
+    if b[16] != b':' || b[19] != b'.' || b[26] != b'Z' {
+        return None;
+    }
+    let number = |from: usize, to: usize| {
+        b[from..to].iter().try_fold(0u32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0, 4)?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, number(5, 7)?, number(8, 10)?)?;
+    let time = date.and_hms_micro_opt(
+        number(11, 13)?,
+        number(14, 16)?,
+        number(17, 19)?,
+        number(20, 26)?,
+    )?;
+    Some(time.and_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chrono(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .expect("valid")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn stored_times_read_as_chrono_reads_them() {
+        for text in [
+            "2024-05-01T08:00:00.123456Z",
+            "1999-12-31T23:59:59.999999Z",
+            "2024-02-29T00:00:00.000001Z",
+        ] {
+            assert_eq!(parse_fixed_time(text), Some(chrono(text)), "{text}");
+            assert_eq!(format_time(parse_time(text).expect("parses")), text);
+        }
+    }
+
+    #[test]
+    fn other_forms_go_to_chrono_and_bad_ones_are_refused() {
+        for text in ["2024-05-01T08:00:00Z", "2024-05-01T16:00:00.5+08:00"] {
+            assert_eq!(parse_fixed_time(text), None, "{text}");
+            assert_eq!(parse_time(text), Ok(chrono(text)));
+        }
+        for text in [
+            "2023-02-29T00:00:00.000000Z",
+            "2024-05-01T08:0a:00.000000Z",
+            "",
+        ] {
+            assert_eq!(parse_fixed_time(text), None, "{text}");
+            assert!(parse_time(text).is_err(), "{text}");
+        }
+    }
 }

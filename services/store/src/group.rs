@@ -24,7 +24,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::append::{Appended, Planned, StreamAppend, StreamHead, plan};
+use crate::append::{Appended, Planned, StreamAppend, StreamHead, move_payloads, plan};
 use crate::error::StoreError;
 use crate::event::{Metadata, RecordedEvent};
 use crate::fault::Faults;
@@ -210,7 +210,10 @@ async fn write_group(writer: &impl GroupWriter, recent: &Recent, members: Vec<Pe
     let refs: Vec<&Request> = members.iter().map(|p| &p.request).collect();
     match writer.group(&refs).await {
         Ok(answers) => {
-            for (p, member) in members.into_iter().zip(answers) {
+            for (p, mut member) in members.into_iter().zip(answers) {
+                if let Member::Written(events) = &mut member {
+                    move_payloads(events, p.request.batch);
+                }
                 reply(recent, p.reply, member.into_answer());
             }
         }
@@ -225,7 +228,8 @@ async fn write_group(writer: &impl GroupWriter, recent: &Recent, members: Vec<Pe
 
 /// What became of one member of a group.
 pub(crate) enum Member {
-    /// Written with these events.
+    /// Written with these events (their payloads still `Null` until the writer task
+    /// moves them in from the request: [`move_payloads`]).
     Written(Vec<RecordedEvent>),
     /// Its command id was handled before: the first append's events.
     Duplicate(Vec<RecordedEvent>),
@@ -284,18 +288,9 @@ impl GroupPlan {
                 slots.push(Slot::Done(done));
                 continue;
             }
-            match plan(m.batch.clone(), &heads, position, &m.meta, m.recorded_at) {
+            match plan(&m.batch, &heads, position, &m.meta, m.recorded_at) {
                 Ok(planned) => {
-                    for e in &planned.events {
-                        heads.insert(
-                            e.stream_id.clone(),
-                            StreamHead {
-                                stream_type: e.stream_type.clone(),
-                                version: e.stream_version,
-                                hash: e.hash.clone(),
-                            },
-                        );
-                    }
+                    heads.extend(planned.heads());
                     position += i64::try_from(planned.events.len()).expect("fits in i64");
                     slots.push(Slot::Write(planned));
                 }
@@ -329,7 +324,8 @@ impl GroupPlan {
         })
     }
 
-    fn written(&self) -> impl Iterator<Item = &Planned> {
+    /// The members to be written.
+    pub(crate) fn written(&self) -> impl Iterator<Item = &Planned> {
         self.slots.iter().filter_map(|s| match s {
             Slot::Write(p) => Some(p),
             Slot::Done(_) => None,

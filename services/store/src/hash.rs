@@ -15,49 +15,66 @@
 //! being switched on by some other crate. Including the global position makes a
 //! reordering of rows detectable, not only a change.
 
-use chrono::{DateTime, Utc};
+use std::io::Write;
+
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
-
-use crate::event::format_time;
 
 /// `prev_hash` of the first event of every stream.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// Writes `value` as compact JSON with the keys of every object sorted.
-pub(crate) fn write_canonical(out: &mut Vec<u8>, value: &Value) {
+pub(crate) fn write_canonical(out: &mut impl Write, value: &Value) {
     match value {
         Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            out.push(b'{');
-            for (i, (key, item)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_scalar(out, &Value::String(key.clone()));
-                out.push(b':');
-                write_canonical(out, item);
+            // serde_json's own map iterates in key order (unless `preserve_order` is on
+            // somewhere in the build): then nothing needs collecting or sorting.
+            if map.keys().is_sorted_by(|a, b| a.as_bytes() <= b.as_bytes()) {
+                write_entries(out, map.iter());
+            } else {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                write_entries(out, entries.into_iter());
             }
-            out.push(b'}');
         }
         Value::Array(items) => {
-            out.push(b'[');
+            put(out, b"[");
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(b',');
+                    put(out, b",");
                 }
                 write_canonical(out, item);
             }
-            out.push(b']');
+            put(out, b"]");
         }
-        scalar => write_scalar(out, scalar),
+        scalar => write_json(out, scalar),
     }
 }
 
-fn write_scalar(out: &mut Vec<u8>, value: &Value) {
-    serde_json::to_writer(&mut *out, value).expect("serialising JSON into a Vec cannot fail");
+/// An object's entries, already in key order.
+fn write_entries<'a>(out: &mut impl Write, entries: impl Iterator<Item = (&'a String, &'a Value)>) {
+    put(out, b"{");
+    for (i, (key, item)) in entries.enumerate() {
+        if i > 0 {
+            put(out, b",");
+        }
+        write_json(out, key.as_str());
+        put(out, b":");
+        write_canonical(out, item);
+    }
+    put(out, b"}");
+}
+
+/// Raw bytes. The writers here are a `Vec` and a hasher, which never fail.
+fn put(out: &mut impl Write, bytes: &[u8]) {
+    out.write_all(bytes)
+        .expect("writing into memory or a hasher cannot fail");
+}
+
+/// A string, number or other scalar as compact JSON (strings escaped as serde_json does).
+fn write_json<T: serde::Serialize + ?Sized>(out: &mut impl Write, value: &T) {
+    serde_json::to_writer(out, value).expect("serialising JSON into memory cannot fail");
 }
 
 /// `value` as canonical JSON text (the form stored in the payload and metadata columns).
@@ -80,49 +97,68 @@ pub(crate) struct CanonicalEvent<'a> {
     pub payload: &'a str,
     /// Canonical JSON text of the metadata.
     pub metadata: &'a str,
-    pub recorded_at: DateTime<Utc>,
+    /// When the store took it, in the fixed-precision form of
+    /// [`crate::event::format_time`] (formatted once per append, not per event).
+    pub recorded_at: &'a str,
 }
 
 impl CanonicalEvent<'_> {
-    /// The canonical bytes (keys in sorted order).
+    /// Writes the canonical bytes (keys in sorted order).
+    fn write(&self, out: &mut impl Write) {
+        let mut id = Uuid::encode_buffer();
+        let fields: [(&str, Field<'_>); 10] = [
+            (
+                "event_id",
+                Field::Text(self.event_id.hyphenated().encode_lower(&mut id)),
+            ),
+            ("event_type", Field::Text(self.event_type)),
+            ("metadata", Field::Json(self.metadata)),
+            ("payload", Field::Json(self.payload)),
+            ("position", Field::Number(self.position)),
+            ("recorded_at", Field::Text(self.recorded_at)),
+            ("schema_version", Field::Number(self.schema_version.into())),
+            ("stream_id", Field::Text(self.stream_id)),
+            ("stream_type", Field::Text(self.stream_type)),
+            ("stream_version", Field::Number(self.stream_version)),
+        ];
+        for (i, (name, field)) in fields.into_iter().enumerate() {
+            put(out, if i == 0 { b"{\"" } else { b",\"" });
+            put(out, name.as_bytes());
+            put(out, b"\":");
+            match field {
+                Field::Text(text) => write_json(out, text),
+                Field::Json(json) => put(out, json.as_bytes()),
+                Field::Number(n) => write_json(out, &n),
+            }
+        }
+        put(out, b"}");
+    }
+
+    /// The canonical bytes.
+    #[cfg(test)]
     pub(crate) fn bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(256);
-        fn key(out: &mut Vec<u8>, name: &str, first: bool) {
-            out.extend_from_slice(if first { b"{\"" } else { b",\"" });
-            out.extend_from_slice(name.as_bytes());
-            out.extend_from_slice(b"\":");
-        }
-        key(&mut out, "event_id", true);
-        write_scalar(&mut out, &Value::String(self.event_id.to_string()));
-        key(&mut out, "event_type", false);
-        write_scalar(&mut out, &Value::String(self.event_type.to_owned()));
-        key(&mut out, "metadata", false);
-        out.extend_from_slice(self.metadata.as_bytes());
-        key(&mut out, "payload", false);
-        out.extend_from_slice(self.payload.as_bytes());
-        key(&mut out, "position", false);
-        out.extend_from_slice(self.position.to_string().as_bytes());
-        key(&mut out, "recorded_at", false);
-        write_scalar(&mut out, &Value::String(format_time(self.recorded_at)));
-        key(&mut out, "schema_version", false);
-        out.extend_from_slice(self.schema_version.to_string().as_bytes());
-        key(&mut out, "stream_id", false);
-        write_scalar(&mut out, &Value::String(self.stream_id.to_owned()));
-        key(&mut out, "stream_type", false);
-        write_scalar(&mut out, &Value::String(self.stream_type.to_owned()));
-        key(&mut out, "stream_version", false);
-        out.extend_from_slice(self.stream_version.to_string().as_bytes());
-        out.push(b'}');
+        self.write(&mut out);
         out
     }
 
-    /// This event's link in its stream's chain.
+    /// This event's link in its stream's chain. The bytes go straight into the hasher.
     pub(crate) fn chain_hash(&self, prev_hash: &str) -> String {
         let mut hasher = Sha256::new();
         hasher.update(prev_hash.as_bytes());
-        hasher.update(self.bytes());
+        self.write(&mut hasher);
         hex::encode(hasher.finalize())
     }
+}
+
+/// One value of the canonical event object.
+enum Field<'a> {
+    /// A string, escaped.
+    Text(&'a str),
+    /// JSON text already canonical, written as is.
+    Json(&'a str),
+    /// An integer.
+    Number(i64),
 }
 
 #[cfg(test)]
@@ -153,9 +189,7 @@ mod tests {
             schema_version: 1,
             payload: &payload,
             metadata: &metadata,
-            recorded_at: DateTime::parse_from_rfc3339("2024-05-01T08:00:00.5Z")
-                .expect("valid time")
-                .with_timezone(&Utc),
+            recorded_at: "2024-05-01T08:00:00.500000Z",
         };
         let bytes = String::from_utf8(event.bytes()).expect("utf-8");
         let reparsed: Value = serde_json::from_str(&bytes).expect("valid JSON");
@@ -163,5 +197,36 @@ mod tests {
         assert!(bytes.contains(r#""recorded_at":"2024-05-01T08:00:00.500000Z""#));
         assert_eq!(event.chain_hash(GENESIS_HASH).len(), 64);
         assert_ne!(event.chain_hash(GENESIS_HASH), event.chain_hash("x"));
+    }
+
+    /// The chain is a stored format: logs hashed by earlier builds must verify. The bytes
+    /// and the hash are pinned here as literals (hash computed outside Rust).
+    #[test]
+    fn event_bytes_and_hash_keep_their_format() {
+        let payload = canonical_json(&json!({"z": 1, "title": "鲤城区 \"均衡\"\n", "a": 2}));
+        let metadata = canonical_json(&json!({"actor": "office"}));
+        let event = CanonicalEvent {
+            position: 7,
+            stream_id: "plan-1",
+            stream_type: "plan",
+            stream_version: 2,
+            event_id: Uuid::nil(),
+            event_type: "PlanDefined",
+            schema_version: 1,
+            payload: &payload,
+            metadata: &metadata,
+            recorded_at: "2024-05-01T08:00:00.500000Z",
+        };
+        let expected = concat!(
+            r#"{"event_id":"00000000-0000-0000-0000-000000000000","event_type":"PlanDefined","#,
+            r#""metadata":{"actor":"office"},"payload":{"a":2,"title":"鲤城区 \"均衡\"\n","z":1},"#,
+            r#""position":7,"recorded_at":"2024-05-01T08:00:00.500000Z","schema_version":1,"#,
+            r#""stream_id":"plan-1","stream_type":"plan","stream_version":2}"#
+        );
+        assert_eq!(String::from_utf8(event.bytes()).expect("utf-8"), expected);
+        assert_eq!(
+            event.chain_hash(GENESIS_HASH),
+            "4a5db59ebd5e18c865069b1a9533bda4baa8bc76d68aa65c2b372824342770c0"
+        );
     }
 }

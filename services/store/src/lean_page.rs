@@ -19,72 +19,75 @@
 
 use crate::error::StoreError;
 use crate::event::parse_time;
-use crate::store::LeanEvent;
+use crate::lean::{LeanPage, Spans, range_in};
 
-/// Splits a page read after position `after`, in position order.
-pub(crate) fn split(text: &str, after: i64) -> Result<Vec<LeanEvent>, StoreError> {
+/// Splits a page read after position `after`, in position order. The page keeps `text`
+/// and points into it.
+pub(crate) fn split(text: String, after: i64) -> Result<LeanPage, StoreError> {
     let mut previous = after;
     let mut sorted = true;
-    let mut events = text
-        .split('\u{1e}')
-        .map(|record| {
-            let corrupt = |detail: String| StoreError::Corrupt {
-                position: previous + 1,
-                detail,
-            };
-            let fields: Vec<&str> = record.split('\u{1f}').collect();
-            let [
-                position,
-                stream_id,
-                event_type,
-                version,
-                payload,
-                metadata,
-                at,
-            ] = fields[..]
-            else {
-                return Err(corrupt(format!(
-                    "a lean page record has {} fields, not 7",
-                    fields.len()
-                )));
-            };
-            let number = |name: &str, text: &str| {
-                text.parse::<i64>()
-                    .map_err(|e| corrupt(format!("bad {name} {text:?}: {e}")))
-            };
-            let position = number("position", position)?;
-            let schema_version = i32::try_from(number("schema_version", version)?)
-                .map_err(|e| corrupt(format!("bad schema_version: {e}")))?;
-            sorted &= position > previous;
-            previous = position;
-            Ok(LeanEvent {
-                position,
-                stream_id: stream_id.to_owned(),
-                event_type: event_type.to_owned(),
-                schema_version,
-                payload: payload.to_owned(),
-                metadata: metadata.to_owned(),
-                recorded_at: parse_time(at)
-                    .map_err(|detail| StoreError::Corrupt { position, detail })?,
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    if sorted {
-        // Every position was above the one before it, the first above `after`.
-        return Ok(events);
-    }
-    events.sort_unstable_by_key(|e| e.position);
-    let mut previous = after;
-    for e in &events {
-        if e.position <= previous {
-            return Err(StoreError::Corrupt {
-                position: e.position,
-                detail: format!("position {} twice or before the page", e.position),
-            });
+    let mut spans = Vec::new();
+    for record in text.split('\u{1e}') {
+        let corrupt = |detail: String| StoreError::Corrupt {
+            position: previous + 1,
+            detail,
+        };
+        let mut fields = [""; 7];
+        let mut count = 0;
+        for field in record.split('\u{1f}') {
+            if let Some(slot) = fields.get_mut(count) {
+                *slot = field;
+            }
+            count += 1;
         }
-        previous = e.position;
+        let [
+            position,
+            stream_id,
+            event_type,
+            version,
+            payload,
+            metadata,
+            at,
+        ] = fields;
+        if count != 7 {
+            return Err(corrupt(format!(
+                "a lean page record has {count} fields, not 7"
+            )));
+        }
+        let number = |name: &str, text: &str| {
+            text.parse::<i64>()
+                .map_err(|e| corrupt(format!("bad {name} {text:?}: {e}")))
+        };
+        let position = number("position", position)?;
+        let schema_version = i32::try_from(number("schema_version", version)?)
+            .map_err(|e| corrupt(format!("bad schema_version: {e}")))?;
+        sorted &= position > previous;
+        previous = position;
+        spans.push(Spans {
+            position,
+            schema_version,
+            recorded_at: parse_time(at)
+                .map_err(|detail| StoreError::Corrupt { position, detail })?,
+            stream_id: range_in(&text, stream_id),
+            event_type: range_in(&text, event_type),
+            payload: range_in(&text, payload),
+            metadata: range_in(&text, metadata),
+        });
     }
-    Ok(events)
+    if !sorted {
+        spans.sort_unstable_by_key(|e| e.position);
+        let mut previous = after;
+        for e in &spans {
+            if e.position <= previous {
+                return Err(StoreError::Corrupt {
+                    position: e.position,
+                    detail: format!("position {} twice or before the page", e.position),
+                });
+            }
+            previous = e.position;
+        }
+    }
+    Ok(LeanPage::from_parts(text, spans))
 }
 
 #[cfg(test)]
@@ -109,26 +112,26 @@ mod tests {
         records.join("\u{1e}")
     }
 
-    fn positions(events: &[LeanEvent]) -> Vec<i64> {
-        events.iter().map(|e| e.position).collect()
+    fn positions(page: &LeanPage) -> Vec<i64> {
+        page.iter().map(|e| e.position).collect()
     }
 
     #[test]
     fn a_page_is_read_in_position_order_whatever_order_it_came_in() {
-        let events = split(&page(&[11, 12, 13]), 10).expect("a page");
+        let events = split(page(&[11, 12, 13]), 10).expect("a page");
         assert_eq!(positions(&events), [11, 12, 13]);
-        let events = split(&page(&[13, 11, 12]), 10).expect("a page");
+        let events = split(page(&[13, 11, 12]), 10).expect("a page");
         assert_eq!(positions(&events), [11, 12, 13]);
     }
 
     #[test]
     fn a_position_twice_or_before_the_page_is_corruption() {
-        let twice = split(&page(&[11, 12, 11]), 10);
+        let twice = split(page(&[11, 12, 11]), 10);
         assert!(matches!(
             twice,
             Err(StoreError::Corrupt { position: 11, .. })
         ));
-        let before = split(&page(&[12, 10]), 10);
+        let before = split(page(&[12, 10]), 10);
         assert!(matches!(
             before,
             Err(StoreError::Corrupt { position: 10, .. })
@@ -139,7 +142,7 @@ mod tests {
     fn a_record_without_seven_fields_is_corruption() {
         let short = format!("{}\u{1e}11\u{1f}task-1", record(10));
         assert!(matches!(
-            split(&short, 9),
+            split(short, 9),
             Err(StoreError::Corrupt { position: 11, .. })
         ));
     }

@@ -2,15 +2,16 @@
 //! implementation on sqlx, a per-stream hash chain and integrity verification.
 //!
 //! Modules:
-//! - `store` — the [`EventStore`] trait, [`StreamBound`], [`Db`], [`LeanEvent`], and (module doc) how
+//! - `store` — the [`EventStore`] trait, [`StreamBound`], [`Db`], and (module doc) how
 //!   both backends assign global positions so readers never skip or repeat an event.
 //! - `event` — [`NewEvent`] and [`Metadata`] going in, [`RecordedEvent`] coming out.
 //! - `append` — [`StreamAppend`], [`ExpectedVersion`], [`Appended`]; the version checks
 //!   and event planning both backends share.
 //! - `hash` — canonical bytes of an event and the chain hash ([`GENESIS_HASH`]).
 //! - `verify` — [`IntegrityReport`] and the chain/contiguity checker.
-//! - `row` — decoded rows shared by reads and verification; `lean_page` — a page of
-//!   [`LeanEvent`]s sent by SQLite as one separator-joined text.
+//! - `row` — decoded rows shared by reads and verification.
+//! - `lean` — [`LeanPage`] of [`LeanEvent`]s, the log as a replay reads it (texts in one
+//!   buffer); `lean_page` — such a page sent by SQLite as one separator-joined text.
 //! - `error` — [`StoreError`].
 //! - `log_entry` — [`LogEntry`] and [`read_log`]: the log exactly as stored, for export.
 //! - `import` — [`LogImport`]: loads an exported log into an empty store, verified.
@@ -34,6 +35,7 @@ mod fault;
 mod group;
 mod hash;
 mod import;
+mod lean;
 mod lean_page;
 mod log_entry;
 mod migrations;
@@ -53,9 +55,10 @@ pub use event::{Metadata, NewEvent, RecordedEvent};
 pub use fault::FaultHook;
 pub use hash::GENESIS_HASH;
 pub use import::{ImportSummary, LogImport};
+pub use lean::{LeanEvent, LeanPage};
 pub use log_entry::{LogEntry, read_log};
 pub use migrations::{POSTGRES_MIGRATOR, SQLITE_MIGRATOR};
 pub use postgres::{CHANNEL, PgStore};
 pub use sqlite::SqliteStore;
-pub use store::{Db, EventStore, LeanEvent, StreamBound};
+pub use store::{Db, EventStore, StreamBound};
 pub use verify::IntegrityReport;

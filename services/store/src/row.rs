@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::error::StoreError;
-use crate::event::RecordedEvent;
+use crate::event::{RecordedEvent, format_time};
 use crate::hash::{CanonicalEvent, canonical_json};
 
 /// One decoded row of the `events` table: the same record `export-events` writes, so
@@ -20,6 +20,7 @@ impl StoredEvent {
     pub(crate) fn chain_hash(&self, prev_hash: &str) -> String {
         let payload = canonical_json(&self.payload);
         let metadata = canonical_json(&self.metadata);
+        let recorded_at = format_time(self.recorded_at);
         CanonicalEvent {
             position: self.position,
             stream_id: &self.stream_id,
@@ -30,7 +31,7 @@ impl StoredEvent {
             schema_version: self.schema_version,
             payload: &payload,
             metadata: &metadata,
-            recorded_at: self.recorded_at,
+            recorded_at: &recorded_at,
         }
         .chain_hash(prev_hash)
     }

@@ -47,6 +47,7 @@ use tokio::sync::watch;
 use crate::append::{Appended, StreamAppend};
 use crate::error::StoreError;
 use crate::event::{Metadata, RecordedEvent};
+use crate::lean::LeanPage;
 use crate::verify::IntegrityReport;
 
 /// How much of a stream to read.
@@ -58,28 +59,6 @@ pub enum StreamBound {
     Version(i64),
     /// Events recorded at or before this instant (state as of a moment).
     Time(DateTime<Utc>),
-}
-
-/// An event as a projection reads it when replaying the log: only what reducers use,
-/// with payload and metadata as the stored JSON text, so the reader decodes each once,
-/// straight into its own types. Hashes, the event id and the stream type are left out
-/// (see [`EventStore::read_all_lean`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LeanEvent {
-    /// Global position.
-    pub position: i64,
-    /// The stream (`<type>-<uuid>`).
-    pub stream_id: String,
-    /// Event type.
-    pub event_type: String,
-    /// Payload schema version.
-    pub schema_version: i32,
-    /// The payload's JSON text.
-    pub payload: String,
-    /// The metadata's JSON text (see [`Metadata`] for its fields).
-    pub metadata: String,
-    /// When the store took it.
-    pub recorded_at: DateTime<Utc>,
 }
 
 /// The database behind a store, so the service can keep tokens and read models in the
@@ -123,12 +102,9 @@ pub trait EventStore: Send + Sync {
     ) -> Result<Vec<RecordedEvent>, StoreError>;
 
     /// The same events as [`EventStore::read_all`], in the lean form a projection
-    /// replaying the log needs ([`LeanEvent`]): fewer columns and no JSON parsing here.
-    async fn read_all_lean(
-        &self,
-        after_position: i64,
-        limit: i64,
-    ) -> Result<Vec<LeanEvent>, StoreError>;
+    /// replaying the log needs ([`LeanPage`]): fewer columns, no JSON parsing here, and
+    /// the texts of the whole page in one buffer.
+    async fn read_all_lean(&self, after_position: i64, limit: i64) -> Result<LeanPage, StoreError>;
 
     /// The last committed position (0 for an empty log).
     async fn head(&self) -> Result<i64, StoreError>;

@@ -173,8 +173,10 @@ async fn rebuild(report: &mut Report, backend: Backend, url: &str) -> BenchResul
         let t = Instant::now();
         let page = app.store.read_all_lean(after, rebuild::PAGE).await?;
         read_s += t.elapsed().as_secs_f64();
-        let Some(last) = page.last() else { break };
-        after = last.position;
+        let Some(last) = page.last_position() else {
+            break;
+        };
+        after = last;
         let t = Instant::now();
         let envelopes = rebuild::lean_envelopes(page)?;
         decode_s += t.elapsed().as_secs_f64();

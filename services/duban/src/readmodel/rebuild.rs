@@ -19,7 +19,7 @@ use tokio::task::JoinHandle;
 use duban_domain::ids::DepartmentId;
 use duban_domain::{Event, Role};
 use duban_projections::{Envelope, ReadModel};
-use duban_store::{EventStore, LeanEvent};
+use duban_store::{EventStore, LeanEvent, LeanPage};
 
 use super::persist::Doc;
 use super::{CORE, ReadModels};
@@ -44,11 +44,11 @@ struct Attribution<'a> {
 /// Turns a lean stored event into what the reducers read: the same envelope as
 /// [`super::envelope`] gives for the full event, with the payload parsed once, straight
 /// into the typed event (older schema versions are upcast).
-pub fn lean_envelope(ev: LeanEvent) -> ServiceResult<Envelope> {
-    let who: Attribution<'_> = serde_json::from_str(&ev.metadata).map_err(|e| {
+pub fn lean_envelope(ev: LeanEvent<'_>) -> ServiceResult<Envelope> {
+    let who: Attribution<'_> = serde_json::from_str(ev.metadata).map_err(|e| {
         ServiceError::Internal(format!("position {}: bad metadata: {e}", ev.position))
     })?;
-    let event = Event::from_stored_str(&ev.event_type, ev.schema_version, &ev.payload)
+    let event = Event::from_stored_str(ev.event_type, ev.schema_version, ev.payload)
         .map_err(|e| ServiceError::Internal(format!("position {}: {e}", ev.position)))?;
     Ok(Envelope {
         position: ev.position,
@@ -59,14 +59,14 @@ pub fn lean_envelope(ev: LeanEvent) -> ServiceResult<Envelope> {
             .department_id
             .as_deref()
             .and_then(|d| DepartmentId::parse("department", d).ok()),
-        stream_id: ev.stream_id,
+        stream_id: ev.stream_id.to_owned(),
         event,
     })
 }
 
 /// Decodes a page of lean events.
-pub fn lean_envelopes(page: Vec<LeanEvent>) -> ServiceResult<Vec<Envelope>> {
-    page.into_iter().map(lean_envelope).collect()
+pub fn lean_envelopes(page: LeanPage) -> ServiceResult<Vec<Envelope>> {
+    page.iter().map(lean_envelope).collect()
 }
 
 /// Every document of a model, serialised straight to text.
@@ -136,8 +136,10 @@ pub(crate) fn spawn_reader(
                     return;
                 }
             };
-            let Some(last) = page.last() else { return };
-            after = last.position;
+            let Some(last) = page.last_position() else {
+                return;
+            };
+            after = last;
             let decoding = tokio::task::spawn_blocking(move || lean_envelopes(page));
             if tx.send(Ok(decoding)).await.is_err() {
                 return;

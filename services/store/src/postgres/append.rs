@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
-use crate::append::{Appended, StreamAppend, StreamHead, plan};
+use crate::append::{Appended, StreamAppend, StreamHead, move_payloads, plan};
 use crate::error::StoreError;
 use crate::event::{Metadata, RecordedEvent};
 use crate::fault::Faults;
@@ -132,7 +132,7 @@ async fn write(
         .collect();
 
     let abort = faults.should_abort(&batch);
-    let planned = plan(batch, &heads, first, meta, recorded_at)?;
+    let mut planned = plan(&batch, &heads, first, meta, recorded_at)?;
     for (chunk, payloads) in planned
         .events
         .chunks(CHUNK)
@@ -171,5 +171,6 @@ async fn write(
     if abort {
         return Err(StoreError::InjectedFault);
     }
+    move_payloads(&mut planned.events, batch);
     Ok(Outcome::Written(planned.events))
 }

@@ -2,7 +2,7 @@
 
 mod append;
 mod copy_page;
-mod group;
+pub(crate) mod group;
 mod listen;
 pub(crate) mod read;
 
@@ -22,10 +22,11 @@ use crate::error::StoreError;
 use crate::event::{Metadata, RecordedEvent, normalize_time};
 use crate::fault::{FaultHook, Faults};
 use crate::group::Committer;
+use crate::lean::LeanPage;
 use crate::migrations::POSTGRES_MIGRATOR;
 use crate::notify::{TaskGuard, advance};
 use crate::row::into_events;
-use crate::store::{Db, EventStore, LeanEvent, StreamBound};
+use crate::store::{Db, EventStore, StreamBound};
 use crate::verify::{IntegrityReport, VERIFY_PAGE, scan};
 
 /// Connections in the pool [`PgStore::connect`] opens.
@@ -147,13 +148,9 @@ impl EventStore for PgStore {
         into_events(read::page(&self.pool, after_position, i64::MAX, limit).await?)
     }
 
-    async fn read_all_lean(
-        &self,
-        after_position: i64,
-        limit: i64,
-    ) -> Result<Vec<LeanEvent>, StoreError> {
+    async fn read_all_lean(&self, after_position: i64, limit: i64) -> Result<LeanPage, StoreError> {
         if limit <= 0 {
-            return Ok(Vec::new());
+            return Ok(LeanPage::default());
         }
         copy_page::lean_page(&self.pool, after_position, limit).await
     }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::append::{Appended, StreamAppend, StreamHead, plan};
+use crate::append::{Appended, StreamAppend, StreamHead, move_payloads, plan};
 use crate::error::StoreError;
 use crate::event::{Metadata, RecordedEvent, format_time};
 use crate::fault::Faults;
@@ -104,7 +104,7 @@ async fn write(
     }
 
     let abort = faults.should_abort(&batch);
-    let planned = plan(batch, &heads, first, meta, recorded_at)?;
+    let mut planned = plan(&batch, &heads, first, meta, recorded_at)?;
     let rows = planned.events.iter().zip(&planned.payloads);
     insert_events(
         conn,
@@ -129,5 +129,6 @@ async fn write(
     if abort {
         return Err(StoreError::InjectedFault);
     }
+    move_payloads(&mut planned.events, batch);
     Ok(Outcome::Written(planned.events))
 }

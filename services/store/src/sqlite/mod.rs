@@ -1,7 +1,7 @@
 //! [`SqliteStore`]: the embedded default backend, one SQLite file in WAL mode.
 
 mod append;
-mod group;
+pub(crate) mod group;
 pub(crate) mod read;
 
 use std::path::Path;
@@ -20,10 +20,11 @@ use crate::error::StoreError;
 use crate::event::{Metadata, RecordedEvent, normalize_time};
 use crate::fault::{FaultHook, Faults};
 use crate::group::Committer;
+use crate::lean::LeanPage;
 use crate::migrations::SQLITE_MIGRATOR;
 use crate::notify::{TaskGuard, advance};
 use crate::row::into_events;
-use crate::store::{Db, EventStore, LeanEvent, StreamBound};
+use crate::store::{Db, EventStore, StreamBound};
 use crate::verify::{IntegrityReport, VERIFY_PAGE, scan};
 
 /// How long a writer waits for another process's write lock before failing.
@@ -162,13 +163,9 @@ impl EventStore for SqliteStore {
         into_events(read::page(&self.pool, after_position, i64::MAX, limit).await?)
     }
 
-    async fn read_all_lean(
-        &self,
-        after_position: i64,
-        limit: i64,
-    ) -> Result<Vec<LeanEvent>, StoreError> {
+    async fn read_all_lean(&self, after_position: i64, limit: i64) -> Result<LeanPage, StoreError> {
         if limit <= 0 {
-            return Ok(Vec::new());
+            return Ok(LeanPage::default());
         }
         read::lean_page(&self.pool, after_position, limit).await
     }

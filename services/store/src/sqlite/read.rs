@@ -6,9 +6,10 @@ use uuid::Uuid;
 
 use crate::error::StoreError;
 use crate::event::{format_time, parse_time};
+use crate::lean::LeanPage;
 use crate::lean_page;
 use crate::row::{RawRow, StoredEvent, parse_json};
-use crate::store::{LeanEvent, StreamBound};
+use crate::store::StreamBound;
 
 const COLUMNS: &str = "position, stream_id, stream_type, stream_version, event_id, event_type, \
      schema_version, payload, metadata, recorded_at, prev_hash, hash";
@@ -78,15 +79,15 @@ pub(crate) async fn lean_page(
     pool: &SqlitePool,
     after: i64,
     limit: i64,
-) -> Result<Vec<LeanEvent>, StoreError> {
+) -> Result<LeanPage, StoreError> {
     let text: Option<String> = sqlx::query_scalar(LEAN_PAGE)
         .bind(after)
         .bind(limit)
         .fetch_one(pool)
         .await?;
     match text {
-        Some(text) => lean_page::split(&text, after),
-        None => Ok(Vec::new()),
+        Some(text) => lean_page::split(text, after),
+        None => Ok(LeanPage::default()),
     }
 }
 

@@ -33,7 +33,7 @@ use async_trait::async_trait;
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::Mutex;
 
-use crate::append::{Appended, ExpectedVersion, StreamHead};
+use crate::append::{Appended, ExpectedVersion, Planned, StreamHead};
 use crate::error::StoreError;
 use crate::fault::Faults;
 use crate::group::{GroupPlan, GroupWriter, Member, Request, streams};
@@ -233,12 +233,5 @@ fn existing(heads: Vec<Head>) -> HashMap<String, StreamHead> {
 
 /// The head of every stream a planned group writes, once written.
 fn written_heads(plan: &GroupPlan) -> impl Iterator<Item = (String, StreamHead)> + '_ {
-    plan.rows().map(|(e, ..)| {
-        let head = StreamHead {
-            stream_type: e.stream_type.clone(),
-            version: e.stream_version,
-            hash: e.hash.clone(),
-        };
-        (e.stream_id.clone(), head)
-    })
+    plan.written().flat_map(Planned::heads)
 }

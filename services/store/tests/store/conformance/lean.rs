@@ -68,12 +68,12 @@ pub async fn read_all_lean_matches_read_all(store: &dyn EventStore) {
             assert_eq!(lean.event_type, full.event_type);
             assert_eq!(lean.schema_version, full.schema_version);
             assert_eq!(lean.recorded_at, full.recorded_at);
-            let payload: Value = serde_json::from_str(&lean.payload).unwrap();
+            let payload: Value = serde_json::from_str(lean.payload).unwrap();
             assert_eq!(payload, full.payload);
-            let metadata: Metadata = serde_json::from_str(&lean.metadata).unwrap();
+            let metadata: Metadata = serde_json::from_str(lean.metadata).unwrap();
             assert_eq!(metadata, full.metadata);
         }
-        after = lean.last().unwrap().position;
+        after = lean.last_position().unwrap();
         sizes.push(lean.len());
     }
     assert_eq!(sizes, [20, 20, 20, 9]);
@@ -91,7 +91,7 @@ pub async fn read_all_lean_matches_read_all(store: &dyn EventStore) {
         .await
         .unwrap();
     assert_eq!(
-        serde_json::from_str::<Value>(&first[0].payload).unwrap(),
+        serde_json::from_str::<Value>(first.iter().next().unwrap().payload).unwrap(),
         stream[0].payload
     );
 }
