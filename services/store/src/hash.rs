@@ -175,11 +175,9 @@ mod tests {
         );
     }
 
-    #[test]
-    fn event_bytes_are_sorted_compact_json() {
-        let payload = canonical_json(&json!({"z": 1, "a": 2}));
-        let metadata = canonical_json(&json!({"actor": "office"}));
-        let event = CanonicalEvent {
+    /// One event of stream `plan-1` with this payload and metadata (canonical text).
+    fn sample<'a>(payload: &'a str, metadata: &'a str) -> CanonicalEvent<'a> {
+        CanonicalEvent {
             position: 7,
             stream_id: "plan-1",
             stream_type: "plan",
@@ -187,10 +185,17 @@ mod tests {
             event_id: Uuid::nil(),
             event_type: "PlanDefined",
             schema_version: 1,
-            payload: &payload,
-            metadata: &metadata,
+            payload,
+            metadata,
             recorded_at: "2024-05-01T08:00:00.500000Z",
-        };
+        }
+    }
+
+    #[test]
+    fn event_bytes_are_sorted_compact_json() {
+        let payload = canonical_json(&json!({"z": 1, "a": 2}));
+        let metadata = canonical_json(&json!({"actor": "office"}));
+        let event = sample(&payload, &metadata);
         let bytes = String::from_utf8(event.bytes()).expect("utf-8");
         let reparsed: Value = serde_json::from_str(&bytes).expect("valid JSON");
         assert_eq!(bytes, canonical_json(&reparsed), "keys already sorted");
@@ -205,18 +210,7 @@ mod tests {
     fn event_bytes_and_hash_keep_their_format() {
         let payload = canonical_json(&json!({"z": 1, "title": "鲤城区 \"均衡\"\n", "a": 2}));
         let metadata = canonical_json(&json!({"actor": "office"}));
-        let event = CanonicalEvent {
-            position: 7,
-            stream_id: "plan-1",
-            stream_type: "plan",
-            stream_version: 2,
-            event_id: Uuid::nil(),
-            event_type: "PlanDefined",
-            schema_version: 1,
-            payload: &payload,
-            metadata: &metadata,
-            recorded_at: "2024-05-01T08:00:00.500000Z",
-        };
+        let event = sample(&payload, &metadata);
         let expected = concat!(
             r#"{"event_id":"00000000-0000-0000-0000-000000000000","event_type":"PlanDefined","#,
             r#""metadata":{"actor":"office"},"payload":{"a":2,"title":"鲤城区 \"均衡\"\n","z":1},"#,

@@ -145,5 +145,11 @@ mod tests {
             split(short, 9),
             Err(StoreError::Corrupt { position: 11, .. })
         ));
+        // Seven good fields and one more: nothing else in it is wrong.
+        let long = format!("{}\u{1e}{}\u{1f}extra", record(10), record(11));
+        assert!(matches!(
+            split(long, 9),
+            Err(StoreError::Corrupt { position: 11, .. })
+        ));
     }
 }
