@@ -187,35 +187,46 @@ fn take_group(
     (grouped, solo)
 }
 
-/// Sends an answer, first remembering what it committed.
+/// Appends the recent memory let go of; dropped only after the answers went out.
+type Evicted = Vec<Arc<[RecordedEvent]>>;
+
+/// Sends an answer, first remembering what it committed (what that pushes out of the
+/// recent memory goes to `evicted`).
 fn reply(
     recent: &Recent,
     to: oneshot::Sender<Result<Appended, StoreError>>,
     answer: Result<Appended, StoreError>,
+    evicted: &mut Evicted,
 ) {
     if let Ok(appended) = &answer
         && !appended.duplicate
     {
-        recent.push(&appended.events);
+        evicted.extend(recent.push(&appended.events));
     }
     let _ = to.send(answer);
 }
 
 async fn answer_solo(writer: &impl GroupWriter, recent: &Recent, p: Pending) {
     let answer = writer.solo(p.request).await;
-    reply(recent, p.reply, answer);
+    let mut evicted = Evicted::new();
+    reply(recent, p.reply, answer, &mut evicted);
+    // Freed after the answer, while its caller goes on.
+    drop(evicted);
 }
 
 async fn write_group(writer: &impl GroupWriter, recent: &Recent, members: Vec<Pending>) {
     let refs: Vec<&Request> = members.iter().map(|p| &p.request).collect();
     match writer.group(&refs).await {
         Ok(answers) => {
+            let mut evicted = Evicted::new();
             for (p, mut member) in members.into_iter().zip(answers) {
                 if let Member::Written(events) = &mut member {
                     move_payloads(events, p.request.batch);
                 }
-                reply(recent, p.reply, member.into_answer());
+                reply(recent, p.reply, member.into_answer(), &mut evicted);
             }
+            // Freed after every answer went out, while the callers go on.
+            drop(evicted);
         }
         Err(error) => {
             tracing::warn!(%error, members = members.len(), "group append failed; retrying each alone");
