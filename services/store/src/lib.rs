@@ -24,7 +24,9 @@
 //! - `fault` — [`FaultHook`], fault injection for tests.
 //! - `group` — group commit: one writer task per store writes concurrent appends in one
 //!   transaction, each member checked on its own; `recent` — the events it committed
-//!   last, which serve `read_all` right behind this process's own writes.
+//!   last, which serve `read_all` right behind this process's own writes; `in_flight` —
+//!   whether a round of writes is in flight, which such a read waits for when a commit
+//!   notification outran the writer's answer.
 //! - [`testing`] — fresh SQLite files and PostgreSQL databases for tests.
 
 mod append;
@@ -35,6 +37,7 @@ mod fault;
 mod group;
 mod hash;
 mod import;
+mod in_flight;
 mod lean;
 mod lean_page;
 mod log_entry;

@@ -61,6 +61,14 @@ impl Recent {
         evicted
     }
 
+    /// True when `after + 1` lies past every event kept (or nothing is kept yet): a
+    /// position this process has not committed, or not yet.
+    pub(crate) fn is_ahead(&self, after: i64) -> bool {
+        let kept = self.appends();
+        let newest = kept.runs.back().and_then(|r| r.last()).map(|e| e.position);
+        newest.is_none_or(|newest| after >= newest)
+    }
+
     /// Up to `limit` events from `after + 1` on, if this process committed `after + 1`
     /// and still holds it: the contiguous run from there.
     pub(crate) fn after(&self, after: i64, limit: i64) -> Option<Vec<RecordedEvent>> {

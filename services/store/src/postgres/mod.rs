@@ -142,7 +142,8 @@ impl EventStore for PgStore {
         if limit <= 0 {
             return Ok(Vec::new());
         }
-        if let Some(events) = self.committer.recent(after_position, limit) {
+        let head = *self.head.borrow();
+        if let Some(events) = self.committer.recent(after_position, limit, head).await {
             return Ok(events);
         }
         into_events(read::page(&self.pool, after_position, i64::MAX, limit).await?)
