@@ -78,12 +78,16 @@ fn one_event(stream: &str) -> Vec<StreamAppend> {
 async fn a_read_of_announced_positions_waits_for_the_write_in_flight() {
     let entered = Arc::new(Notify::new());
     let gate = Arc::new(Semaphore::new(0));
-    let committer = Arc::new(Committer::start(Gated {
-        faults: Faults::default(),
-        head: AtomicI64::new(0),
-        entered: Arc::clone(&entered),
-        gate: Arc::clone(&gate),
-    }));
+    let (entering, opening) = (Arc::clone(&entered), Arc::clone(&gate));
+    let committer = Arc::new(
+        Committer::start(move || Gated {
+            faults: Faults::default(),
+            head: AtomicI64::new(0),
+            entered: entering,
+            gate: opening,
+        })
+        .expect("writer thread"),
+    );
     let appender = Arc::clone(&committer);
     let append = tokio::spawn(async move {
         appender
@@ -93,7 +97,10 @@ async fn a_read_of_announced_positions_waits_for_the_write_in_flight() {
     entered.notified().await;
 
     // Position 1 is not announced yet: no wait, the database is asked.
-    assert!(matches!(committer.recent(0, 10, 0).now_or_never(), Some(None)));
+    assert!(matches!(
+        committer.recent(0, 10, 0).now_or_never(),
+        Some(None)
+    ));
     // Announced (as a commit notification would) while the write is in flight: the read
     // waits for it and is then served from memory.
     let mut read = std::pin::pin!(committer.recent(0, 10, 1));
@@ -109,19 +116,24 @@ async fn a_read_of_announced_positions_waits_for_the_write_in_flight() {
 #[tokio::test]
 async fn a_read_past_the_kept_events_with_no_write_in_flight_does_not_wait() {
     let gate = Arc::new(Semaphore::new(1));
-    let committer = Committer::start(Gated {
+    let committer = Committer::start(move || Gated {
         faults: Faults::default(),
         head: AtomicI64::new(0),
         entered: Arc::new(Notify::new()),
         gate,
-    });
+    })
+    .expect("writer thread");
     committer
         .append(one_event("task-1"), &Metadata::by("t"), Utc::now(), 1)
         .await
         .expect("append");
+    committer.settled().await;
     // Position 2 was written by someone else (the head says so) and nothing is being
     // written here: straight to the database.
-    assert!(matches!(committer.recent(1, 10, 2).now_or_never(), Some(None)));
+    assert!(matches!(
+        committer.recent(1, 10, 2).now_or_never(),
+        Some(None)
+    ));
     // What was written here is served from memory.
     let kept = committer.recent(0, 10, 2).now_or_never();
     assert_eq!(kept.map(|k| k.map(|k| k.len())), Some(Some(1)));

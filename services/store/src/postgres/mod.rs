@@ -31,6 +31,8 @@ use crate::verify::{IntegrityReport, VERIFY_PAGE, scan};
 
 /// Connections in the pool [`PgStore::connect`] opens.
 const MAX_CONNECTIONS: u32 = 16;
+/// Connections of the writer task (one round at a time; a second for a reconnect).
+const WRITER_CONNECTIONS: u32 = 2;
 /// How long a query waits for a connection (including reconnecting to a database that
 /// went away) before it fails: short, so that during an outage requests and `/readyz`
 /// answer with an error promptly instead of after sqlx's default of 30 s.
@@ -71,11 +73,16 @@ impl PgStore {
             Arc::clone(&tokens),
         ));
         let faults = Arc::new(Faults::default());
-        let committer = Committer::start(group::PgWriter {
-            pool: pool.clone(),
-            faults: Arc::clone(&faults),
+        let (options, writer_faults) = (pool.connect_options(), Arc::clone(&faults));
+        // The writer's own connections, opened on its thread (see `Committer::start`).
+        let committer = Committer::start(move || group::PgWriter {
+            pool: PgPoolOptions::new()
+                .max_connections(WRITER_CONNECTIONS)
+                .acquire_timeout(ACQUIRE_TIMEOUT)
+                .connect_lazy_with((*options).clone()),
+            faults: writer_faults,
             cache: tokio::sync::Mutex::new(group::HeadCache::default()),
-        });
+        })?;
         Ok(Self {
             pool,
             head,

@@ -76,10 +76,11 @@ impl SqliteStore {
         let head = Arc::new(head);
         let poller = tokio::spawn(poll_head(pool.clone(), Arc::clone(&head)));
         let faults = Arc::new(Faults::default());
-        let committer = Committer::start(group::SqliteWriter {
+        let writer = group::SqliteWriter {
             pool: pool.clone(),
             faults: Arc::clone(&faults),
-        });
+        };
+        let committer = Committer::start(move || writer)?;
         Ok(Self {
             pool,
             head,
