@@ -166,8 +166,10 @@ pub async fn http(report: &mut Report, config: &Config, backend: Backend) -> Ben
 }
 
 /// The floor under workload 1: the same clients sending the cheapest authenticated
-/// request (`me`: token lookup, GraphQL parse, validate, execute, JSON) instead of a
-/// command. A command over HTTP cannot be faster than this on this machine.
+/// request instead of a command. `me` is answered from the server's kept answers after
+/// the first time (`duban::http::response_cache`): token lookup, GraphQL parse and the
+/// kept JSON, without validation, execution or the hand-over to the application's
+/// runtime, all of which a command needs. So no command over HTTP can come near it.
 async fn floor(
     report: &mut Report,
     config: &Config,
