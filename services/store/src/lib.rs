@@ -22,11 +22,11 @@
 //! - `connect` — [`connect()`] picks the backend from a URL.
 //! - `notify` — the watch channel behind [`EventStore::subscribe`].
 //! - `fault` — [`FaultHook`], fault injection for tests.
-//! - `group` — group commit: one writer task per store writes concurrent appends in one
-//!   transaction, each member checked on its own; `recent` — the events it committed
-//!   last, which serve `read_all` right behind this process's own writes; `in_flight` —
-//!   whether a round of writes is in flight, which such a read waits for when a commit
-//!   notification outran the writer's answer.
+//! - `group` — group commit: one writer task per store, on a thread of its own, writes
+//!   concurrent appends in one transaction, each member checked on its own; `recent` —
+//!   the events it committed last, which serve `read_all` right behind this process's
+//!   own writes; `in_flight` — whether a round of writes is in flight, which such a read
+//!   waits for when a commit notification outran the writer's answer.
 //! - [`testing`] — fresh SQLite files and PostgreSQL databases for tests.
 
 mod append;
