@@ -4,8 +4,9 @@
 //! transaction — lock, stream heads, insert, commit with its WAL flush — per command.
 //! Every backend therefore hands its appends to one writer task (on a thread of its own,
 //! see [`Committer::start`]). The task takes what is queued, and when more than one
-//! append is waiting it writes them in one transaction: one head lock, one stream-head lookup, one multi-row insert, one commit. Each member
-//! is still checked on its own, in arrival order: a stale expected version or a stream
+//! append is waiting it writes them in one transaction: one head lock, one stream-head
+//! lookup, one multi-row insert, one commit. Each member is still checked on its own, in
+//! arrival order: a stale expected version or a stream
 //! type mismatch refuses that member only, a command id handled before answers that
 //! member with the first append's events, and positions stay contiguous because refused
 //! members take none. A second append with a command id already in the group waits for

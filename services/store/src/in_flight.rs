@@ -8,22 +8,19 @@
 //! from [`crate::recent::Recent`] and read them from the database: under 16 HTTP clients
 //! that was a third of the commits (BENCHMARKS.md).
 
-use std::sync::atomic::{AtomicBool, Ordering};
-
 use tokio::sync::watch;
 
-/// Whether the writer task is writing, and how many rounds it has finished.
+/// Whether the writer task is in a round of writes. Rounds never overlap, so the next
+/// change a reader sees after finding a round in flight is that round's end.
 #[derive(Debug)]
 pub(crate) struct Writing {
-    busy: AtomicBool,
-    rounds: watch::Sender<u64>,
+    busy: watch::Sender<bool>,
 }
 
 impl Writing {
     pub(crate) fn new() -> Self {
         Self {
-            busy: AtomicBool::new(false),
-            rounds: watch::Sender::new(0),
+            busy: watch::Sender::new(false),
         }
     }
 
@@ -32,17 +29,17 @@ impl Writing {
     /// and also when the writer task is stopped or panics mid-round, so no reader waits
     /// for a round that will never end.
     pub(crate) fn begin(&self) -> Round<'_> {
-        self.busy.store(true, Ordering::SeqCst);
+        self.busy.send_replace(true);
         Round(self)
     }
 
     /// Waits for the round in flight to end, if one is.
     pub(crate) async fn settle(&self) {
-        // Subscribed before looking, so an end between the two is not missed.
-        let mut rounds = self.rounds.subscribe();
-        if self.busy.load(Ordering::SeqCst) {
+        let mut busy = self.busy.subscribe();
+        // Marked seen here, so an end between this look and the wait is not missed.
+        if *busy.borrow_and_update() {
             // The sender lives in `self`, so `changed` cannot fail while it is borrowed.
-            let _ = rounds.changed().await;
+            let _ = busy.changed().await;
         }
     }
 }
@@ -52,8 +49,7 @@ pub(crate) struct Round<'a>(&'a Writing);
 
 impl Drop for Round<'_> {
     fn drop(&mut self) {
-        self.0.busy.store(false, Ordering::SeqCst);
-        self.0.rounds.send_modify(|n| *n = n.wrapping_add(1));
+        self.0.busy.send_replace(false);
     }
 }
 

@@ -13,7 +13,7 @@ use crate::event::RecordedEvent;
 /// What became of one member of a group.
 pub(crate) enum Member {
     /// Written with these events (their payloads still `Null` until the writer task
-    /// moves them in from the request: [`move_payloads`]).
+    /// moves them in from the request: [`crate::append::move_payloads`]).
     Written(Vec<RecordedEvent>),
     /// Its command id was handled before: the first append's events.
     Duplicate(Vec<RecordedEvent>),
