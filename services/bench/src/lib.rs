@@ -6,11 +6,15 @@
 //! - [`config`]: sizes ([`Config::full`], [`Config::toy`]) and switches.
 //! - [`generate`]: a realistic domain event log (plans, departments, task lifecycles).
 //! - [`workloads`]: the seven workloads; [`limits`]: pgbench and the SQLite loop.
+//! - [`client`]: the lean HTTP client of the closed loops.
 //! - [`server`]: the server under test (in-process or the release binary).
+//! - [`cpu`]: the machine's busy CPU per operation (`/proc/stat`).
 //! - [`report`]: figures, load averages, ratios, table and JSON; [`stats`]: percentiles
 //!   and /proc; [`db`]: fresh databases.
 
+pub mod client;
 pub mod config;
+pub mod cpu;
 pub mod db;
 pub mod generate;
 pub mod limits;

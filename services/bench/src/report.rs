@@ -212,6 +212,18 @@ impl Report {
                     &format!("http_cmds_per_s@{c}"),
                     &format!("http_floor_req_per_s@{c}"),
                 );
+                // CPU: how many one-row transactions' worth of CPU one command costs. A
+                // rate ratio of r can fit the cores only where this is at most 1 / r.
+                pair(
+                    format!("CPU per HTTP command vs per one-row INSERT, {c} clients"),
+                    &format!("http_cpu_us@{c}"),
+                    &format!("limit_one_row_cpu_us@{c}"),
+                );
+                pair(
+                    format!("CPU per in-process command vs per one-row INSERT, {c} clients"),
+                    &format!("inproc_cpu_us@{c}"),
+                    &format!("limit_one_row_cpu_us@{c}"),
+                );
             }
             for b in &self.config.bulk_batches {
                 pair(

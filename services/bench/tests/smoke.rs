@@ -57,6 +57,11 @@ async fn run(backend: Backend, config: Config) {
     for c in &config.clients {
         assert!(f(&format!("http_cmds_per_s@{c}")) > 0.0);
         assert!(f(&format!("http_sent@{c}")) >= 1.0);
+        assert!(f(&format!("http_floor_req_per_s@{c}")) > 0.0);
+        // The machine's CPU per call, whoever spent it (/proc/stat).
+        assert!(f(&format!("http_cpu_us@{c}")) > 0.0);
+        assert!(f(&format!("http_switches@{c}")) > 0.0);
+        assert!(f(&format!("inproc_cpu_us@{c}")) > 0.0);
         assert!(f(&format!("inproc_cmds_per_s@{c}")) > 0.0);
         assert!(f(&format!("lag_samples@{c}")) >= 1.0);
         assert!(f(&format!("lag_p99_ms@{c}")) >= f(&format!("lag_p50_ms@{c}")));
@@ -88,6 +93,9 @@ async fn run(backend: Backend, config: Config) {
     }
     for c in &config.clients {
         assert!(f(&format!("limit_one_row_tps@{c}")) > 0.0);
+        if backend == Backend::Postgres {
+            assert!(f(&format!("limit_one_row_cpu_us@{c}")) > 0.0);
+        }
     }
     assert!(f("limit_batch100_rows_per_s") > 0.0);
     assert!(

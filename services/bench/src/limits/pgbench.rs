@@ -8,6 +8,7 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, Executor, PgConnection};
 
 use crate::config::{Backend, Config};
+use crate::cpu::CpuMark;
 use crate::db::{BenchResult, FreshDb};
 use crate::report::Report;
 
@@ -57,7 +58,16 @@ pub fn find_pgbench() -> Option<String> {
         .map(|p| p.display().to_string())
 }
 
-/// Runs pgbench once; returns transactions per second.
+/// What one pgbench run measured.
+struct PgbenchRun {
+    /// Transactions per second, as pgbench reports it.
+    tps: f64,
+    /// Busy CPU of the whole machine per transaction (µs), pgbench's connection set-up
+    /// included; None off Linux or without pgbench's transaction count.
+    cpu_us_per_tx: Option<f64>,
+}
+
+/// Runs pgbench once.
 async fn pgbench(
     bin: &str,
     url: &str,
@@ -65,11 +75,12 @@ async fn pgbench(
     script: &str,
     clients: usize,
     secs: u64,
-) -> BenchResult<f64> {
+) -> BenchResult<PgbenchRun> {
     let options = PgConnectOptions::from_str(url)?;
     let file =
         std::env::temp_dir().join(format!("duban-bench-{}.sql", uuid::Uuid::new_v4().simple()));
     std::fs::write(&file, script)?;
+    let cpu = CpuMark::now();
     let output = tokio::process::Command::new(bin)
         .args(["-n", "-M", "prepared", "-f"])
         .arg(&file)
@@ -98,12 +109,22 @@ async fn pgbench(
         )
         .into());
     }
-    stdout
+    let spent = cpu.and_then(|c| c.spent());
+    let tps = stdout
         .lines()
         .find(|l| l.starts_with("tps = "))
         .and_then(|l| l[6..].split_whitespace().next())
         .and_then(|v| v.parse().ok())
-        .ok_or_else(|| format!("no tps in pgbench output: {stdout}").into())
+        .ok_or_else(|| format!("no tps in pgbench output: {stdout}"))?;
+    let processed: Option<f64> = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("number of transactions actually processed: "))
+        .and_then(|v| v.split(['/', ' ']).next())
+        .and_then(|v| v.parse().ok());
+    Ok(PgbenchRun {
+        tps,
+        cpu_us_per_tx: spent.zip(processed).map(|(s, n)| s.us_per_op(n)),
+    })
 }
 
 /// Runs the PostgreSQL limits.
@@ -125,25 +146,34 @@ pub async fn run(report: &mut Report, config: &Config) -> BenchResult<()> {
     let secs = config.duration.as_secs();
     let one_row = format!("{COLUMNS} VALUES ({});\n", values(""));
     for &c in &config.clients {
-        let tps = pgbench(&bin, &url, &name, &one_row, c, secs).await?;
+        let run = pgbench(&bin, &url, &name, &one_row, c, secs).await?;
         report.add(
             NAME,
             backend,
             &format!("limit_one_row_tps@{c}"),
-            tps,
+            run.tps,
             "tx/s",
         );
+        if let Some(us) = run.cpu_us_per_tx {
+            report.add(
+                NAME,
+                backend,
+                &format!("limit_one_row_cpu_us@{c}"),
+                us,
+                "us/tx",
+            );
+        }
     }
     let batch = format!(
         "{COLUMNS} SELECT {} FROM generate_series(1, 100);\n",
         values("")
     );
-    let tps = pgbench(&bin, &url, &name, &batch, 1, secs).await?;
+    let run = pgbench(&bin, &url, &name, &batch, 1, secs).await?;
     report.add(
         NAME,
         backend,
         "limit_batch100_rows_per_s",
-        tps * 100.0,
+        run.tps * 100.0,
         "rows/s",
     );
     report.end(mark);

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use serde::Serialize;
 use serde_json::json;
 
 use duban::App;
@@ -12,13 +13,14 @@ use duban::ops::LifecycleInput;
 use duban_domain::Actor;
 use duban_domain::task::TaskStatus;
 
+use crate::client::Connections;
 use crate::config::{Backend, Config};
 use crate::db::BenchResult;
 use crate::report::Report;
-use crate::server::{Server, bench_clock, gql};
+use crate::server::{Server, bench_clock};
 use crate::stats::Latency;
 use crate::workloads::bulk::seeded;
-use crate::workloads::drive::{LagProbe, LoopResult, closed_loop};
+use crate::workloads::drive::{LagProbe, LoopResult, closed_loop, report_cpu};
 use crate::workloads::profile;
 
 /// Workload 1's name.
@@ -68,8 +70,22 @@ fn check(result: &LoopResult, appended: i64) -> BenchResult<()> {
     Ok(())
 }
 
+/// The variables of [`REPORT_PROGRESS`].
+#[derive(Serialize)]
+struct ProgressVars<'a> {
+    t: &'a str,
+    p: i64,
+    n: String,
+}
+
+/// Which of `len` tasks client `i` of `clients` reports on in its `n`-th call: the
+/// clients take turns round the list, so no two of them share a task at a time.
+fn task_index(len: usize, clients: usize, i: usize, n: u64) -> usize {
+    (i + n as usize * clients) % len
+}
+
 fn task_for(tasks: &[String], clients: usize, i: usize, n: u64) -> String {
-    tasks[(i + n as usize * clients) % tasks.len()].clone()
+    tasks[task_index(tasks.len(), clients, i, n)].clone()
 }
 
 /// Workloads 1 and 6.
@@ -83,24 +99,20 @@ pub async fn http(report: &mut Report, config: &Config, backend: Backend) -> Ben
         return Err("the seed log has no running tasks".into());
     }
     report.add(HTTP, backend, "running_tasks", tasks.len() as f64, "tasks");
-    let client = reqwest::Client::new();
     for &c in &config.clients {
         let head = app.store.head().await?;
         let probe = LagProbe::start(&app);
-        let (client, tasks, base, token) = (
-            client.clone(),
-            Arc::clone(&tasks),
-            server.base.clone(),
-            server.office.clone(),
-        );
+        let conns = Arc::new(Connections::new(&server.base, &server.office, c));
+        let tasks = Arc::clone(&tasks);
         let result = closed_loop(c, config.duration, move |i, n| {
-            let (client, base, token) = (client.clone(), base.clone(), token.clone());
-            let task = task_for(&tasks, c, i, n);
+            let (conns, tasks) = (Arc::clone(&conns), Arc::clone(&tasks));
             async move {
-                let vars = json!({ "t": task, "p": (n % 100) as i64, "n": format!("第{n}次调度") });
-                gql(&client, &base, &token, REPORT_PROGRESS, vars)
-                    .await
-                    .map(|_| ())
+                let vars = ProgressVars {
+                    t: &tasks[task_index(tasks.len(), c, i, n)],
+                    p: (n % 100) as i64,
+                    n: format!("第{n}次调度"),
+                };
+                conns.post(i, REPORT_PROGRESS, &vars).await
             }
         })
         .await;
@@ -113,6 +125,7 @@ pub async fn http(report: &mut Report, config: &Config, backend: Backend) -> Ben
             result.rate(),
             "cmds/s",
         );
+        report_cpu(report, HTTP, backend, "http", c, &result);
         report.add(
             HTTP,
             backend,
@@ -176,16 +189,11 @@ async fn floor(
     backend: Backend,
     server: &Server,
 ) -> BenchResult<()> {
-    let client = reqwest::Client::new();
     for &c in &config.clients {
-        let (client, base, token) = (client.clone(), server.base.clone(), server.office.clone());
-        let result = closed_loop(c, config.duration, move |_, _| {
-            let (client, base, token) = (client.clone(), base.clone(), token.clone());
-            async move {
-                gql(&client, &base, &token, "{ me { name role } }", json!({}))
-                    .await
-                    .map(|_| ())
-            }
+        let conns = Arc::new(Connections::new(&server.base, &server.office, c));
+        let result = closed_loop(c, config.duration, move |i, _| {
+            let conns = Arc::clone(&conns);
+            async move { conns.post(i, "{ me { name role } }", &json!({})).await }
         })
         .await;
         check(&result, result.latencies.len() as i64)?;
@@ -196,6 +204,7 @@ async fn floor(
             result.rate(),
             "req/s",
         );
+        report_cpu(report, HTTP, backend, "http_floor", c, &result);
     }
     Ok(())
 }
@@ -237,6 +246,7 @@ pub async fn in_process(report: &mut Report, config: &Config, backend: Backend) 
             result.rate(),
             "cmds/s",
         );
+        report_cpu(report, INPROC, backend, "inproc", c, &result);
         report.add(
             INPROC,
             backend,

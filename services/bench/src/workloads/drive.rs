@@ -8,7 +8,10 @@ use std::time::{Duration, Instant};
 
 use duban::App;
 
+use crate::config::Backend;
+use crate::cpu::{CpuMark, CpuSpent};
 use crate::db::BenchResult;
+use crate::report::Report;
 use crate::stats::Latency;
 
 /// What a closed-loop run did.
@@ -24,6 +27,8 @@ pub struct LoopResult {
     pub first_error: Option<String>,
     /// Wall-clock time of the run.
     pub elapsed: Duration,
+    /// CPU the whole machine spent during the run (None off Linux).
+    pub cpu: Option<CpuSpent>,
 }
 
 impl LoopResult {
@@ -31,6 +36,38 @@ impl LoopResult {
     pub fn rate(&self) -> f64 {
         self.latencies.len() as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
+
+    /// Busy CPU of the whole machine per call sent, in microseconds.
+    pub fn cpu_us_per_call(&self) -> Option<f64> {
+        Some(self.cpu?.us_per_op(self.sent as f64))
+    }
+}
+
+/// Adds a run's CPU figures: `{prefix}_cpu_us@{clients}` (busy CPU of the whole
+/// machine per call), `{prefix}_idle_pct@{clients}` (the cores' idle share) and
+/// `{prefix}_switches@{clients}` (context switches per call).
+pub fn report_cpu(
+    report: &mut Report,
+    section: &str,
+    backend: Backend,
+    prefix: &str,
+    clients: usize,
+    result: &LoopResult,
+) {
+    let (Some(us), Some(cpu)) = (result.cpu_us_per_call(), result.cpu) else {
+        return;
+    };
+    let name = |what: &str| format!("{prefix}_{what}@{clients}");
+    report.add(section, backend, &name("cpu_us"), us, "us/op");
+    report.add(
+        section,
+        backend,
+        &name("idle_pct"),
+        cpu.idle_share() * 100.0,
+        "%",
+    );
+    let switches = cpu.switches_per_op(result.sent as f64);
+    report.add(section, backend, &name("switches"), switches, "cs/op");
 }
 
 /// Runs `clients` concurrent loops for `duration`; loop `i` calls `call(i, n)` for its
@@ -40,6 +77,7 @@ where
     F: Fn(usize, u64) -> Fut + Clone + Send + Sync + 'static,
     Fut: Future<Output = BenchResult<()>> + Send + 'static,
 {
+    let cpu = CpuMark::now();
     let started = Instant::now();
     let deadline = started + duration;
     let mut handles = Vec::new();
@@ -70,6 +108,7 @@ where
         errors: 0,
         first_error: None,
         elapsed: Duration::ZERO,
+        cpu: None,
     };
     for h in handles {
         if let Ok((latencies, errors, first_error)) = h.await {
@@ -82,6 +121,7 @@ where
         }
     }
     result.elapsed = started.elapsed();
+    result.cpu = cpu.and_then(|c| c.spent());
     result
 }
 
