@@ -65,6 +65,8 @@ struct PgbenchRun {
     /// Busy CPU of the whole machine per transaction (µs), pgbench's connection set-up
     /// included; None off Linux or without pgbench's transaction count.
     cpu_us_per_tx: Option<f64>,
+    /// The cores' idle share during the run (%), None off Linux.
+    idle_pct: Option<f64>,
 }
 
 /// Runs pgbench once.
@@ -124,6 +126,7 @@ async fn pgbench(
     Ok(PgbenchRun {
         tps,
         cpu_us_per_tx: spent.zip(processed).map(|(s, n)| s.us_per_op(n)),
+        idle_pct: spent.map(|s| s.idle_share() * 100.0),
     })
 }
 
@@ -161,6 +164,15 @@ pub async fn run(report: &mut Report, config: &Config) -> BenchResult<()> {
                 &format!("limit_one_row_cpu_us@{c}"),
                 us,
                 "us/tx",
+            );
+        }
+        if let Some(idle) = run.idle_pct {
+            report.add(
+                NAME,
+                backend,
+                &format!("limit_one_row_idle_pct@{c}"),
+                idle,
+                "%",
             );
         }
     }
