@@ -79,7 +79,7 @@ struct ProgressVars<'a> {
 }
 
 /// Which of `len` tasks client `i` of `clients` reports on in its `n`-th call: the
-/// clients take turns round the list, so no two of them share a task at a time.
+/// clients go round the list side by side, each `clients` apart.
 fn task_index(len: usize, clients: usize, i: usize, n: u64) -> usize {
     (i + n as usize * clients) % len
 }
