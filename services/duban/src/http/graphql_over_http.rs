@@ -23,7 +23,7 @@
 //!
 //! Typical use in a handler:
 //!
-//! ```ignore
+//! ```text
 //! async fn graphql(
 //!     req: HttpRequest,
 //!     payload: web::Payload,
