@@ -9,6 +9,8 @@
 //! the server's share. This client sends the same HTTP request and still checks every
 //! answer: status 200 and no `errors` member.
 
+use std::io::Write as _;
+
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -63,8 +65,7 @@ impl GqlConnection {
         let body = serde_json::to_vec(&Body { query, variables })?;
         self.buf.clear();
         self.buf.extend_from_slice(&self.head);
-        self.buf
-            .extend_from_slice(format!("{}\r\n\r\n", body.len()).as_bytes());
+        write!(self.buf, "{}\r\n\r\n", body.len())?;
         self.buf.extend_from_slice(&body);
         self.stream.write_all(&self.buf).await?;
         self.buf.clear();
@@ -81,16 +82,20 @@ impl GqlConnection {
                 return Err("the server closed the connection mid-answer".into());
             }
         }
-        let body = &self.buf[body_at..body_at + length];
-        if status != 200 {
-            return Err(format!("HTTP {status}: {}", String::from_utf8_lossy(body)).into());
-        }
-        let answer: Answer = serde_json::from_slice(body)?;
-        if answer.errors.is_some() {
-            return Err(format!("GraphQL errors: {}", String::from_utf8_lossy(body)).into());
-        }
-        Ok(())
+        check_answer(status, &self.buf[body_at..body_at + length])
     }
+}
+
+/// Ok for status 200 with an answer without `errors`.
+fn check_answer(status: u16, body: &[u8]) -> BenchResult<()> {
+    if status != 200 {
+        return Err(format!("HTTP {status}: {}", String::from_utf8_lossy(body)).into());
+    }
+    let answer: Answer = serde_json::from_slice(body)?;
+    if answer.errors.is_some() {
+        return Err(format!("GraphQL errors: {}", String::from_utf8_lossy(body)).into());
+    }
+    Ok(())
 }
 
 /// One connection per closed-loop client, each opened on its client's first call.
@@ -151,7 +156,16 @@ fn parse_head(buf: &[u8]) -> BenchResult<Option<(u16, usize, usize)>> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_head;
+    use super::{check_answer, parse_head};
+
+    #[test]
+    fn an_answer_passes_only_with_status_200_and_no_errors() {
+        assert!(check_answer(200, br#"{"data":{"me":{"name":"x"}}}"#).is_ok());
+        let errors = br#"{"errors":[{"message":"no"}],"data":null}"#;
+        assert!(check_answer(200, errors).is_err());
+        assert!(check_answer(400, br#"{"data":null}"#).is_err());
+        assert!(check_answer(200, b"not json").is_err());
+    }
 
     #[test]
     fn a_head_is_read_once_complete_with_its_status_and_body_length() {

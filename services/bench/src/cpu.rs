@@ -5,16 +5,16 @@
 //! badly; the CPU an operation costs moves far less, and it says whether a target rate
 //! fits the cores at all: at a rate R on N cores an operation may cost at most N / R.
 
-use std::time::Instant;
+use crate::config::Backend;
+use crate::report::Report;
 
-/// A reading of the machine's CPU counters.
+/// A reading of the machine's CPU counters (clock ticks, and context switches).
 #[derive(Debug, Clone, Copy)]
 pub struct CpuMark {
     busy: u64,
     idle: u64,
     steal: u64,
     switches: u64,
-    at: Instant,
 }
 
 /// CPU spent between two readings.
@@ -29,41 +29,36 @@ pub struct CpuSpent {
     /// Context switches on all cores (`ctxt`): hand-overs between threads and
     /// processes, each a cost in CPU and latency.
     pub switches: u64,
-    /// Wall-clock seconds between the readings.
-    pub wall_s: f64,
 }
 
 impl CpuMark {
     /// Reads the counters; None where `/proc/stat` is not readable (not Linux).
     pub fn now() -> Option<Self> {
-        let stat = std::fs::read_to_string("/proc/stat").ok()?;
-        let mut mark = Self::parse(stat.lines().next()?, Instant::now())?;
-        mark.switches = stat
+        Self::parse(&std::fs::read_to_string("/proc/stat").ok()?)
+    }
+
+    /// Parses `/proc/stat`: its machine-wide `cpu` line and its `ctxt` line.
+    fn parse(stat: &str) -> Option<Self> {
+        let mut fields = stat.lines().next()?.split_whitespace();
+        if fields.next()? != "cpu" {
+            return None;
+        }
+        // user nice system idle iowait irq softirq steal (guest time is inside user).
+        let v: Vec<u64> = fields.map_while(|f| f.parse().ok()).collect();
+        if v.len() < 4 {
+            return None;
+        }
+        let at = |i: usize| v.get(i).copied().unwrap_or(0);
+        let switches = stat
             .lines()
             .find_map(|l| l.strip_prefix("ctxt "))
             .and_then(|v| v.trim().parse().ok())
             .unwrap_or(0);
-        Some(mark)
-    }
-
-    /// Parses the machine-wide `cpu` line of `/proc/stat`.
-    fn parse(line: &str, at: Instant) -> Option<Self> {
-        let mut fields = line.split_whitespace();
-        if fields.next()? != "cpu" {
-            return None;
-        }
-        let v: Vec<u64> = fields.map_while(|f| f.parse().ok()).collect();
-        // user nice system idle iowait irq softirq steal (guest time is inside user).
-        let at_or_zero = |i: usize| v.get(i).copied().unwrap_or(0);
-        if v.len() < 4 {
-            return None;
-        }
         Some(Self {
-            busy: at_or_zero(0) + at_or_zero(1) + at_or_zero(2) + at_or_zero(5) + at_or_zero(6),
-            idle: at_or_zero(3) + at_or_zero(4),
-            steal: at_or_zero(7),
-            switches: 0,
-            at,
+            busy: at(0) + at(1) + at(2) + at(5) + at(6),
+            idle: at(3) + at(4),
+            steal: at(7),
+            switches,
         })
     }
 
@@ -80,7 +75,6 @@ impl CpuMark {
             idle_s: secs(self.idle, earlier.idle),
             steal_s: secs(self.steal, earlier.steal),
             switches: self.switches.saturating_sub(earlier.switches),
-            wall_s: self.at.duration_since(earlier.at).as_secs_f64(),
         }
     }
 }
@@ -107,6 +101,33 @@ impl CpuSpent {
         let all = self.busy_s + self.idle_s + self.steal_s;
         if all <= 0.0 { 0.0 } else { self.idle_s / all }
     }
+
+    /// Adds the figures of `ops` operations that spent this: `{prefix}_cpu_us@{clients}`
+    /// (busy CPU of the whole machine per operation), `{prefix}_idle_pct@{clients}` (the
+    /// cores' idle share) and `{prefix}_switches@{clients}` (context switches per
+    /// operation).
+    pub fn report(
+        &self,
+        report: &mut Report,
+        section: &str,
+        backend: Backend,
+        prefix: &str,
+        clients: usize,
+        ops: f64,
+    ) {
+        let name = |what: &str| format!("{prefix}_{what}@{clients}");
+        report.add(
+            section,
+            backend,
+            &name("cpu_us"),
+            self.us_per_op(ops),
+            "us/op",
+        );
+        let idle = self.idle_share() * 100.0;
+        report.add(section, backend, &name("idle_pct"), idle, "%");
+        let switches = self.switches_per_op(ops);
+        report.add(section, backend, &name("switches"), switches, "cs/op");
+    }
 }
 
 /// `/proc/stat` counts in clock ticks of `USER_HZ`, which Linux fixes at 100 for user
@@ -118,25 +139,17 @@ fn ticks_per_second() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn busy_counts_user_nice_system_irq_softirq_and_not_idle_or_steal_switches_count_too() {
-        let t0 = Instant::now();
-        let mut a = CpuMark::parse("cpu  100 10 50 1000 20 5 5 7 0 0", t0).unwrap();
-        a.switches = 500;
-        let mut b = CpuMark::parse(
-            "cpu  300 10 150 1100 20 5 5 17 0 0",
-            t0 + Duration::from_secs(2),
-        )
-        .unwrap();
-        b.switches = 2500;
+        let a =
+            CpuMark::parse("cpu  100 10 50 1000 20 5 5 7 0 0\ncpu0 1 2 3 4\nctxt 500\n").unwrap();
+        let b = CpuMark::parse("cpu  300 10 150 1100 20 5 5 17 0 0\nctxt 2500\n").unwrap();
         let spent = b.since(&a);
         let tick = ticks_per_second();
         assert!((spent.busy_s - 300.0 / tick).abs() < 1e-9);
         assert!((spent.idle_s - 100.0 / tick).abs() < 1e-9);
         assert!((spent.steal_s - 10.0 / tick).abs() < 1e-9);
-        assert!((spent.wall_s - 2.0).abs() < 1e-9);
         assert!((spent.idle_share() - 100.0 / 410.0).abs() < 1e-9);
         assert_eq!(spent.switches, 2000);
         assert!((spent.switches_per_op(1000.0) - 2.0).abs() < 1e-9);
@@ -145,7 +158,7 @@ mod tests {
 
     #[test]
     fn a_line_other_than_the_machine_total_is_refused() {
-        assert!(CpuMark::parse("cpu0 1 2 3 4", Instant::now()).is_none());
-        assert!(CpuMark::parse("cpu 1 2", Instant::now()).is_none());
+        assert!(CpuMark::parse("cpu0 1 2 3 4").is_none());
+        assert!(CpuMark::parse("cpu 1 2").is_none());
     }
 }

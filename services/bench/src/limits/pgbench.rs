@@ -8,7 +8,7 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, Executor, PgConnection};
 
 use crate::config::{Backend, Config};
-use crate::cpu::CpuMark;
+use crate::cpu::{CpuMark, CpuSpent};
 use crate::db::{BenchResult, FreshDb};
 use crate::report::Report;
 
@@ -62,11 +62,11 @@ pub fn find_pgbench() -> Option<String> {
 struct PgbenchRun {
     /// Transactions per second, as pgbench reports it.
     tps: f64,
-    /// Busy CPU of the whole machine per transaction (µs), pgbench's connection set-up
-    /// included; None off Linux or without pgbench's transaction count.
-    cpu_us_per_tx: Option<f64>,
-    /// The cores' idle share during the run (%), None off Linux.
-    idle_pct: Option<f64>,
+    /// Transactions processed, as pgbench reports it.
+    processed: Option<f64>,
+    /// CPU the whole machine spent while pgbench ran (its connection set-up included);
+    /// None off Linux.
+    cpu: Option<CpuSpent>,
 }
 
 /// Runs pgbench once.
@@ -125,8 +125,8 @@ async fn pgbench(
         .and_then(|v| v.parse().ok());
     Ok(PgbenchRun {
         tps,
-        cpu_us_per_tx: spent.zip(processed).map(|(s, n)| s.us_per_op(n)),
-        idle_pct: spent.map(|s| s.idle_share() * 100.0),
+        processed,
+        cpu: spent,
     })
 }
 
@@ -157,23 +157,8 @@ pub async fn run(report: &mut Report, config: &Config) -> BenchResult<()> {
             run.tps,
             "tx/s",
         );
-        if let Some(us) = run.cpu_us_per_tx {
-            report.add(
-                NAME,
-                backend,
-                &format!("limit_one_row_cpu_us@{c}"),
-                us,
-                "us/tx",
-            );
-        }
-        if let Some(idle) = run.idle_pct {
-            report.add(
-                NAME,
-                backend,
-                &format!("limit_one_row_idle_pct@{c}"),
-                idle,
-                "%",
-            );
+        if let (Some(cpu), Some(processed)) = (run.cpu, run.processed) {
+            cpu.report(report, NAME, backend, "limit_one_row", c, processed);
         }
     }
     let batch = format!(

@@ -20,7 +20,7 @@ use crate::report::Report;
 use crate::server::{Server, bench_clock};
 use crate::stats::Latency;
 use crate::workloads::bulk::seeded;
-use crate::workloads::drive::{LagProbe, LoopResult, closed_loop, report_cpu};
+use crate::workloads::drive::{LagProbe, LoopResult, closed_loop};
 use crate::workloads::profile;
 
 /// Workload 1's name.
@@ -125,7 +125,7 @@ pub async fn http(report: &mut Report, config: &Config, backend: Backend) -> Ben
             result.rate(),
             "cmds/s",
         );
-        report_cpu(report, HTTP, backend, "http", c, &result);
+        result.report_cpu(report, HTTP, backend, "http", c);
         report.add(
             HTTP,
             backend,
@@ -204,7 +204,7 @@ async fn floor(
             result.rate(),
             "req/s",
         );
-        report_cpu(report, HTTP, backend, "http_floor", c, &result);
+        result.report_cpu(report, HTTP, backend, "http_floor", c);
     }
     Ok(())
 }
@@ -246,7 +246,7 @@ pub async fn in_process(report: &mut Report, config: &Config, backend: Backend) 
             result.rate(),
             "cmds/s",
         );
-        report_cpu(report, INPROC, backend, "inproc", c, &result);
+        result.report_cpu(report, INPROC, backend, "inproc", c);
         report.add(
             INPROC,
             backend,

@@ -37,37 +37,19 @@ impl LoopResult {
         self.latencies.len() as f64 / self.elapsed.as_secs_f64().max(1e-9)
     }
 
-    /// Busy CPU of the whole machine per call sent, in microseconds.
-    pub fn cpu_us_per_call(&self) -> Option<f64> {
-        Some(self.cpu?.us_per_op(self.sent as f64))
+    /// Adds the run's CPU figures per call sent ([`CpuSpent::report`]), where measured.
+    pub fn report_cpu(
+        &self,
+        report: &mut Report,
+        section: &str,
+        backend: Backend,
+        prefix: &str,
+        clients: usize,
+    ) {
+        if let Some(cpu) = self.cpu {
+            cpu.report(report, section, backend, prefix, clients, self.sent as f64);
+        }
     }
-}
-
-/// Adds a run's CPU figures: `{prefix}_cpu_us@{clients}` (busy CPU of the whole
-/// machine per call), `{prefix}_idle_pct@{clients}` (the cores' idle share) and
-/// `{prefix}_switches@{clients}` (context switches per call).
-pub fn report_cpu(
-    report: &mut Report,
-    section: &str,
-    backend: Backend,
-    prefix: &str,
-    clients: usize,
-    result: &LoopResult,
-) {
-    let (Some(us), Some(cpu)) = (result.cpu_us_per_call(), result.cpu) else {
-        return;
-    };
-    let name = |what: &str| format!("{prefix}_{what}@{clients}");
-    report.add(section, backend, &name("cpu_us"), us, "us/op");
-    report.add(
-        section,
-        backend,
-        &name("idle_pct"),
-        cpu.idle_share() * 100.0,
-        "%",
-    );
-    let switches = cpu.switches_per_op(result.sent as f64);
-    report.add(section, backend, &name("switches"), switches, "cs/op");
 }
 
 /// Runs `clients` concurrent loops for `duration`; loop `i` calls `call(i, n)` for its

@@ -61,7 +61,8 @@ impl PgStore {
     }
 
     /// Uses an existing pool (sized and configured by the caller); runs the migrations
-    /// and starts listening for commits.
+    /// and starts listening for commits. The writer task opens its own small pool with
+    /// the same connect options (not the caller's pool settings) on its thread.
     pub async fn from_pool(pool: PgPool) -> Result<Self, StoreError> {
         POSTGRES_MIGRATOR.run(&pool).await?;
         let (head, _) = watch::channel(read::head(&pool).await?);
