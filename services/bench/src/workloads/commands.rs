@@ -125,7 +125,9 @@ pub async fn http(report: &mut Report, config: &Config, backend: Backend) -> Ben
             result.rate(),
             "cmds/s",
         );
-        result.report_cpu(report, HTTP, backend, "http", c);
+        if let Some(cpu) = result.cpu {
+            cpu.report(report, HTTP, backend, "http", c, result.sent as f64);
+        }
         report.add(
             HTTP,
             backend,
@@ -204,7 +206,9 @@ async fn floor(
             result.rate(),
             "req/s",
         );
-        result.report_cpu(report, HTTP, backend, "http_floor", c);
+        if let Some(cpu) = result.cpu {
+            cpu.report(report, HTTP, backend, "http_floor", c, result.sent as f64);
+        }
     }
     Ok(())
 }
@@ -246,7 +250,9 @@ pub async fn in_process(report: &mut Report, config: &Config, backend: Backend) 
             result.rate(),
             "cmds/s",
         );
-        result.report_cpu(report, INPROC, backend, "inproc", c);
+        if let Some(cpu) = result.cpu {
+            cpu.report(report, INPROC, backend, "inproc", c, result.sent as f64);
+        }
         report.add(
             INPROC,
             backend,

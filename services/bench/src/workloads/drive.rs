@@ -8,10 +8,8 @@ use std::time::{Duration, Instant};
 
 use duban::App;
 
-use crate::config::Backend;
 use crate::cpu::{CpuMark, CpuSpent};
 use crate::db::BenchResult;
-use crate::report::Report;
 use crate::stats::Latency;
 
 /// What a closed-loop run did.
@@ -35,20 +33,6 @@ impl LoopResult {
     /// Successful calls per second.
     pub fn rate(&self) -> f64 {
         self.latencies.len() as f64 / self.elapsed.as_secs_f64().max(1e-9)
-    }
-
-    /// Adds the run's CPU figures per call sent ([`CpuSpent::report`]), where measured.
-    pub fn report_cpu(
-        &self,
-        report: &mut Report,
-        section: &str,
-        backend: Backend,
-        prefix: &str,
-        clients: usize,
-    ) {
-        if let Some(cpu) = self.cpu {
-            cpu.report(report, section, backend, prefix, clients, self.sent as f64);
-        }
     }
 }
 
