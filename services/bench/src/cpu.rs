@@ -79,6 +79,16 @@ impl CpuMark {
     }
 }
 
+impl std::ops::AddAssign for CpuSpent {
+    /// Adds the CPU of another window (windows around each of many short operations).
+    fn add_assign(&mut self, other: Self) {
+        self.busy_s += other.busy_s;
+        self.idle_s += other.idle_s;
+        self.steal_s += other.steal_s;
+        self.switches += other.switches;
+    }
+}
+
 impl CpuSpent {
     /// Busy CPU per operation in microseconds, for `ops` operations.
     pub fn us_per_op(&self, ops: f64) -> f64 {
@@ -154,6 +164,29 @@ mod tests {
         assert_eq!(spent.switches, 2000);
         assert!((spent.switches_per_op(1000.0) - 2.0).abs() < 1e-9);
         assert!((spent.us_per_op(1000.0) - spent.busy_s * 1000.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn windows_add_up_field_by_field() {
+        let mut sum = CpuSpent {
+            busy_s: 1.0,
+            idle_s: 2.0,
+            steal_s: 0.5,
+            switches: 10,
+        };
+        sum += CpuSpent {
+            busy_s: 0.25,
+            idle_s: 1.0,
+            steal_s: 0.0,
+            switches: 5,
+        };
+        let expected = CpuSpent {
+            busy_s: 1.25,
+            idle_s: 3.0,
+            steal_s: 0.5,
+            switches: 15,
+        };
+        assert_eq!(sum, expected);
     }
 
     #[test]

@@ -231,6 +231,13 @@ impl Report {
                     &format!("bulk_events_per_s@{b}"),
                     "limit_batch100_rows_per_s",
                 );
+                // How many rows' worth of a 100-row batch's CPU one appended event costs:
+                // a rate ratio of r fits a serial loop only where this is at most 1 / r.
+                pair(
+                    format!("CPU per bulk-appended event (batch {b}) vs per batched row"),
+                    &format!("bulk_cpu_us@{b}"),
+                    "limit_batch100_row_cpu_us@1",
+                );
             }
             pair(
                 format!(

@@ -173,6 +173,10 @@ pub async fn run(report: &mut Report, config: &Config) -> BenchResult<()> {
         run.tps * 100.0,
         "rows/s",
     );
+    // Per row: limit_batch100_row_cpu_us@1 and its idle share and switches.
+    if let (Some(cpu), Some(processed)) = (run.cpu, run.processed) {
+        cpu.report(report, NAME, backend, "limit_batch100_row", 1, processed * 100.0);
+    }
     report.end(mark);
     Ok(())
 }

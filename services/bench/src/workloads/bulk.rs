@@ -1,12 +1,14 @@
 //! Workload 3: bulk append. The generated log is appended with `EventStore::append` in
 //! large multi-stream batches, one writer, as the plan import does; only the time spent
-//! inside `append` is counted (generating and encoding the events is not).
+//! inside `append` is counted (generating and encoding the events is not), and so is
+//! the machine's CPU: `/proc/stat` is read around each append and the windows summed.
 
 use std::time::{Duration, Instant};
 
 use duban_store::EventStore;
 
 use crate::config::{Backend, Config};
+use crate::cpu::{CpuMark, CpuSpent};
 use crate::db::{BenchResult, FreshDb};
 use crate::generate::{DataSet, appends, generate, generator_meta};
 use crate::report::Report;
@@ -25,6 +27,8 @@ pub struct Loaded {
     pub append_time: Duration,
     /// The store's head afterwards.
     pub head: i64,
+    /// The machine's CPU inside `append` (None off Linux).
+    pub cpu: Option<CpuSpent>,
 }
 
 impl Loaded {
@@ -42,11 +46,17 @@ pub async fn load(store: &dyn EventStore, data: &DataSet, batch: usize) -> Bench
         appends: 0,
         append_time: Duration::ZERO,
         head: 0,
+        cpu: Some(CpuSpent::default()),
     };
     for (parts, at, count) in appends(&data.items, batch) {
+        let mark = CpuMark::now();
         let t = Instant::now();
         let done = store.append(parts, &meta, at).await?;
         loaded.append_time += t.elapsed();
+        match (mark.and_then(|m| m.spent()), loaded.cpu.as_mut()) {
+            (Some(spent), Some(sum)) => *sum += spent,
+            _ => loaded.cpu = None,
+        }
         if done.events.len() != count {
             return Err(format!("append recorded {} of {count} events", done.events.len()).into());
         }
@@ -106,6 +116,10 @@ pub async fn run(report: &mut Report, config: &Config, backend: Backend) -> Benc
             loaded.append_time.as_secs_f64() * 1e3 / loaded.appends.max(1) as f64,
             "ms",
         );
+        // Per event: bulk_cpu_us@{batch}, bulk_idle_pct@{batch}, bulk_switches@{batch}.
+        if let Some(cpu) = loaded.cpu {
+            cpu.report(report, NAME, backend, "bulk", batch, loaded.events as f64);
+        }
     }
     report.end(mark);
     Ok(())
