@@ -1,4 +1,3 @@
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -56,7 +55,7 @@ impl GroupWriter for Gated {
         self.gate.acquire().await.expect("gate open").forget();
         let plan = GroupPlan::new(
             members,
-            HashMap::new(),
+            Default::default(),
             self.head.load(Ordering::SeqCst),
             Vec::new(),
         );

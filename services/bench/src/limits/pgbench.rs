@@ -175,7 +175,14 @@ pub async fn run(report: &mut Report, config: &Config) -> BenchResult<()> {
     );
     // Per row: limit_batch100_row_cpu_us@1 and its idle share and switches.
     if let (Some(cpu), Some(processed)) = (run.cpu, run.processed) {
-        cpu.report(report, NAME, backend, "limit_batch100_row", 1, processed * 100.0);
+        cpu.report(
+            report,
+            NAME,
+            backend,
+            "limit_batch100_row",
+            1,
+            processed * 100.0,
+        );
     }
     report.end(mark);
     Ok(())

@@ -1,12 +1,12 @@
 //! A group as planned and answered: each member's events or why it is not written
 //! ([`GroupPlan`], [`Slot`]), what became of it ([`Member`]), and the group's streams.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
 use super::Request;
-use crate::append::{Appended, Planned, StreamHead, plan};
+use crate::append::{Appended, Heads, Planned, plan};
 use crate::error::StoreError;
 use crate::event::RecordedEvent;
 
@@ -61,7 +61,7 @@ impl GroupPlan {
     /// command id handled before).
     pub(crate) fn new(
         members: &[&Request],
-        mut heads: HashMap<String, StreamHead>,
+        mut heads: Heads,
         head: i64,
         mut answered: Vec<Option<Member>>,
     ) -> Self {

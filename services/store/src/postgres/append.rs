@@ -1,12 +1,10 @@
 //! The PostgreSQL append transaction: head update (the serialising row lock, plus the
 //! NOTIFY delivered at commit), command and version checks, UNNEST inserts, commit.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
-use crate::append::{Appended, StreamAppend, StreamHead, move_payloads, plan};
+use crate::append::{Appended, Heads, StreamAppend, StreamHead, move_payloads, plan};
 use crate::error::StoreError;
 use crate::event::{Metadata, RecordedEvent};
 use crate::fault::Faults;
@@ -117,7 +115,7 @@ async fn write(
     .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
-    let heads: HashMap<String, StreamHead> = rows
+    let heads: Heads = rows
         .into_iter()
         .map(|(id, stream_type, version, hash)| {
             (

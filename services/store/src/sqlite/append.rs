@@ -1,12 +1,10 @@
 //! The SQLite append transaction: `BEGIN IMMEDIATE`, head update, command and version
 //! checks, multi-row inserts, commit.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use sqlx::{SqliteConnection, SqlitePool};
 
-use crate::append::{Appended, StreamAppend, StreamHead, move_payloads, plan};
+use crate::append::{Appended, Heads, StreamAppend, StreamHead, move_payloads, plan};
 use crate::error::StoreError;
 use crate::event::{Metadata, RecordedEvent, format_time};
 use crate::fault::Faults;
@@ -82,7 +80,7 @@ async fn write(
         }
     }
 
-    let mut heads = HashMap::new();
+    let mut heads = Heads::default();
     for part in &batch {
         let head: Option<(String, i64, String)> = sqlx::query_as(
             "SELECT stream_type, stream_version, hash FROM events WHERE stream_id = ? \

@@ -1,13 +1,12 @@
 //! The SQLite side of group commit (see the `group` module): several appends in one
 //! `BEGIN IMMEDIATE` transaction, so they share one commit and its WAL sync.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
-use crate::append::{Appended, StreamHead};
+use crate::append::{Appended, Heads, StreamHead};
 use crate::error::StoreError;
 use crate::event::{RecordedEvent, format_time};
 use crate::fault::Faults;
@@ -87,7 +86,7 @@ async fn plan(conn: &mut SqliteConnection, members: &[&Request]) -> Result<Group
             None => None,
         });
     }
-    let mut heads = HashMap::new();
+    let mut heads = Heads::default();
     for chunk in streams(members).chunks(CHUNK) {
         let mut query = QueryBuilder::<Sqlite>::new(
             "SELECT stream_id, stream_type, stream_version, hash FROM events \

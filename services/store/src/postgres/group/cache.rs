@@ -9,9 +9,7 @@
 //! module), and a group planned from stale heads writes nothing, after which the cache
 //! is dropped and the group planned again from the database.
 
-use std::collections::HashMap;
-
-use crate::append::StreamHead;
+use crate::append::{Heads, StreamHead};
 
 /// Most streams remembered; past this the cache starts again empty (about 200 bytes a
 /// stream, so at most a few MiB).
@@ -23,15 +21,15 @@ pub(crate) struct HeadCache {
     /// The log head every entry is valid at; `None` when nothing is known.
     at: Option<i64>,
     /// Stream id → its head at `at`; `None`: the stream did not exist then.
-    streams: HashMap<String, Option<StreamHead>>,
+    streams: Heads<Option<StreamHead>>,
 }
 
 impl HeadCache {
     /// The log head and the heads of the existing streams among `streams`, if every one
     /// of them is known.
-    pub(crate) fn lookup(&self, streams: &[&str]) -> Option<(i64, HashMap<String, StreamHead>)> {
+    pub(crate) fn lookup(&self, streams: &[&str]) -> Option<(i64, Heads)> {
         let at = self.at?;
-        let mut heads = HashMap::with_capacity(streams.len());
+        let mut heads = Heads::with_capacity_and_hasher(streams.len(), Default::default());
         for id in streams {
             if let Some(head) = self.streams.get(*id)? {
                 heads.insert((*id).to_owned(), head.clone());

@@ -26,14 +26,14 @@ mod sql;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use sqlx::{PgConnection, PgPool};
 use tokio::sync::Mutex;
 
-use crate::append::{Appended, ExpectedVersion, Planned, StreamHead};
+use crate::append::{Appended, ExpectedVersion, Heads, Planned, StreamHead};
 use crate::error::StoreError;
 use crate::fault::Faults;
 use crate::group::{GroupPlan, GroupWriter, Member, Request, streams};
@@ -152,7 +152,7 @@ async fn known_heads(
     conn: &mut PgConnection,
     cache: &mut HeadCache,
     streams: &[&str],
-) -> Result<(i64, HashMap<String, StreamHead>), StoreError> {
+) -> Result<(i64, Heads), StoreError> {
     let missing = cache.missing(streams);
     if missing.is_empty()
         && let Some(found) = cache.lookup(streams)
@@ -224,7 +224,7 @@ fn creates_all(plan: &GroupPlan, assumed: &HashSet<&str>) -> bool {
 }
 
 /// The heads of the streams that exist.
-fn existing(heads: Vec<Head>) -> HashMap<String, StreamHead> {
+fn existing(heads: Vec<Head>) -> Heads {
     heads
         .into_iter()
         .filter_map(|(id, head)| Some((id, head?)))
