@@ -99,10 +99,16 @@ async fn run(backend: Backend, config: Config) {
     }
     assert!(f("limit_batch100_rows_per_s") > 0.0);
     // The bulk loop's CPU is summed over windows shorter than the kernel's 10 ms tick, so
-    // at tiny size it may round to zero; it must be reported all the same.
+    // at tiny size it may round to zero; it must be reported all the same. Context
+    // switches are counted exactly, and every append hands over to the writer thread, so
+    // windows that were measured at all hold some.
     for b in &config.bulk_batches {
         assert!(f(&format!("bulk_cpu_us@{b}")) >= 0.0);
         assert!(f(&format!("bulk_idle_pct@{b}")) >= 0.0);
+        assert!(
+            f(&format!("bulk_switches@{b}")) > 0.0,
+            "bulk windows measured"
+        );
     }
     if backend == Backend::Postgres {
         assert!(f("limit_batch100_row_cpu_us@1") > 0.0);

@@ -83,7 +83,7 @@ pub(crate) struct StreamHead {
 /// Stream id → its head, as planning looks streams up. Hashed with foldhash (the hasher
 /// `hashbrown` itself defaults to; seeded per process) instead of std's SipHash: a bulk
 /// append looks each of its streams up several times, and SipHash was ~9 % of the
-/// writer's samples in one of 100 events.
+/// writer's samples in a bulk append of 100 events.
 pub(crate) type Heads<V = StreamHead> = HashMap<String, V, foldhash::fast::RandomState>;
 
 /// Checks the shape of an append and returns its number of events.
