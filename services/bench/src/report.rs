@@ -238,6 +238,18 @@ impl Report {
                     &format!("bulk_cpu_us@{b}"),
                     "limit_batch100_row_cpu_us@1",
                 );
+                // The same against the limit measured right before and after the phase
+                // (limits::beside), which takes the host's drift out of the ratio.
+                pair(
+                    format!("bulk append (batch {b}) vs 100-row batches beside it"),
+                    &format!("bulk_events_per_s@{b}"),
+                    &format!("limit_beside_rows_per_s@{b}"),
+                );
+                pair(
+                    format!("CPU per bulk-appended event (batch {b}) vs per row beside it"),
+                    &format!("bulk_cpu_us@{b}"),
+                    &format!("limit_beside_row_cpu_us@{b}"),
+                );
             }
             pair(
                 format!(

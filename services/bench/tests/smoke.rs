@@ -113,6 +113,21 @@ async fn run(backend: Backend, config: Config) {
     if backend == Backend::Postgres {
         assert!(f("limit_batch100_row_cpu_us@1") > 0.0);
     }
+    // The 100-row limit again beside each bulk phase, and the ratio against it.
+    for b in &config.bulk_batches {
+        assert!(f(&format!("limit_beside_rows_per_s@{b}")) > 0.0);
+        if backend == Backend::Postgres {
+            assert!(f(&format!("limit_beside_row_cpu_us@{b}")) > 0.0);
+        }
+        let what = format!("bulk append (batch {b}) vs 100-row batches beside it");
+        assert!(
+            report
+                .ratios
+                .iter()
+                .any(|r| r.what == what && r.ratio > 0.0),
+            "{what}"
+        );
+    }
     assert!(
         !report.ratios.is_empty(),
         "ratios to the limits are computed"

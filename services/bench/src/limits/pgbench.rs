@@ -130,6 +130,43 @@ async fn pgbench(
     })
 }
 
+/// The 100-row batch: one INSERT of 100 generated rows per transaction.
+fn batch_script() -> String {
+    format!(
+        "{COLUMNS} SELECT {} FROM generate_series(1, 100);\n",
+        values("")
+    )
+}
+
+/// 100-row batches on one client into a fresh table, as [`run`] measures them.
+pub struct Batches {
+    /// Rows per second.
+    pub rows_per_s: f64,
+    /// Rows inserted, as pgbench reports them (None if it did not say).
+    pub rows: Option<f64>,
+    /// The machine's CPU meanwhile (None off Linux).
+    pub cpu: Option<CpuSpent>,
+}
+
+/// Runs the 100-row batches alone, on a fresh database; None without pgbench.
+pub async fn batches(config: &Config) -> BenchResult<Option<Batches>> {
+    let Some(bin) = find_pgbench() else {
+        return Ok(None);
+    };
+    let db = FreshDb::create(Backend::Postgres, config).await?;
+    let mut conn = PgConnection::connect(&db.url()).await?;
+    conn.execute(TABLE).await?;
+    let _ = conn.close().await;
+    let name = db.pg_name().ok_or("a PostgreSQL database")?.to_string();
+    let secs = config.duration.as_secs();
+    let run = pgbench(&bin, &db.url(), &name, &batch_script(), 1, secs).await?;
+    Ok(Some(Batches {
+        rows_per_s: run.tps * 100.0,
+        rows: run.processed.map(|p| p * 100.0),
+        cpu: run.cpu,
+    }))
+}
+
 /// Runs the PostgreSQL limits.
 pub async fn run(report: &mut Report, config: &Config) -> BenchResult<()> {
     let backend = Backend::Postgres;
@@ -161,11 +198,7 @@ pub async fn run(report: &mut Report, config: &Config) -> BenchResult<()> {
             cpu.report(report, NAME, backend, "limit_one_row", c, processed);
         }
     }
-    let batch = format!(
-        "{COLUMNS} SELECT {} FROM generate_series(1, 100);\n",
-        values("")
-    );
-    let run = pgbench(&bin, &url, &name, &batch, 1, secs).await?;
+    let run = pgbench(&bin, &url, &name, &batch_script(), 1, secs).await?;
     report.add(
         NAME,
         backend,

@@ -73,6 +73,29 @@ async fn insert(pool: &SqlitePool, next: &AtomicI64, rows: i64) -> BenchResult<(
     Ok(())
 }
 
+/// 100-row batches on one writer for the run's duration: rows per second.
+async fn batch_loop(pool: &SqlitePool, next: &Arc<AtomicI64>, config: &Config) -> BenchResult<f64> {
+    let (p, n) = (pool.clone(), Arc::clone(next));
+    let result = closed_loop(1, config.duration, move |_, _| {
+        let (p, n) = (p.clone(), Arc::clone(&n));
+        async move { insert(&p, &n, 100).await }
+    })
+    .await;
+    if result.errors > 0 {
+        return Err(result.first_error.unwrap_or_default().into());
+    }
+    Ok(result.rate() * 100.0)
+}
+
+/// Runs the 100-row batches alone, in a fresh database file: rows per second.
+pub async fn batches(config: &Config) -> BenchResult<f64> {
+    let file = TempDbFile::new();
+    let pool = pool(&file).await?;
+    let rows_per_s = batch_loop(&pool, &Arc::new(AtomicI64::new(1)), config).await?;
+    pool.close().await;
+    Ok(rows_per_s)
+}
+
 /// Runs the SQLite limits.
 pub async fn run(report: &mut Report, config: &Config) -> BenchResult<()> {
     let backend = Backend::Sqlite;
@@ -102,17 +125,12 @@ pub async fn run(report: &mut Report, config: &Config) -> BenchResult<()> {
             "tx/s",
         );
     }
-    let (p, n) = (pool.clone(), Arc::clone(&next));
-    let result = closed_loop(1, config.duration, move |_, _| {
-        let (p, n) = (p.clone(), Arc::clone(&n));
-        async move { insert(&p, &n, 100).await }
-    })
-    .await;
+    let rows_per_s = batch_loop(&pool, &next, config).await?;
     report.add(
         NAME,
         backend,
         "limit_batch100_rows_per_s",
-        result.rate() * 100.0,
+        rows_per_s,
         "rows/s",
     );
     let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM bench_events")

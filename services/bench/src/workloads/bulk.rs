@@ -2,6 +2,8 @@
 //! large multi-stream batches, one writer, as the plan import does; only the time spent
 //! inside `append` is counted (generating and encoding the events is not), and so is
 //! the machine's CPU: `/proc/stat` is read around each append and the windows summed.
+//! With the limits on, each phase is bracketed by two runs of the 100-row batch limit
+//! ([`crate::limits::beside`]).
 
 use std::time::{Duration, Instant};
 
@@ -11,6 +13,7 @@ use crate::config::{Backend, Config};
 use crate::cpu::{CpuMark, CpuSpent};
 use crate::db::{BenchResult, FreshDb};
 use crate::generate::{DataSet, appends, generate, generator_meta};
+use crate::limits::beside;
 use crate::report::Report;
 
 /// Workload name in the report.
@@ -84,6 +87,7 @@ pub async fn seeded(
 pub async fn run(report: &mut Report, config: &Config, backend: Backend) -> BenchResult<()> {
     let mark = report.begin(NAME, backend);
     let data = generate(config.bulk_events, 3);
+    let mut before = limit(config, backend).await?;
     for &batch in &config.bulk_batches {
         let db = FreshDb::create(backend, config).await?;
         let store = duban_store::connect(&db.url()).await?;
@@ -120,7 +124,22 @@ pub async fn run(report: &mut Report, config: &Config, backend: Backend) -> Benc
         if let Some(cpu) = loaded.cpu {
             cpu.report(report, NAME, backend, "bulk", batch, loaded.events as f64);
         }
+        drop(store);
+        drop(db);
+        let after = limit(config, backend).await?;
+        if let (Some(b), Some(a)) = (&before, &after) {
+            beside::report(report, backend, batch, b, a);
+        }
+        before = after;
     }
     report.end(mark);
     Ok(())
+}
+
+/// The 100-row batch limit, run now, when the limits are measured at all.
+async fn limit(config: &Config, backend: Backend) -> BenchResult<Option<beside::Beside>> {
+    if !config.limits {
+        return Ok(None);
+    }
+    beside::measure(config, backend).await
 }
