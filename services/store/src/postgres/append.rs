@@ -1,5 +1,5 @@
 //! The PostgreSQL append transaction: head update (the serialising row lock, plus the
-//! NOTIFY delivered at commit), command and version checks, UNNEST inserts, commit.
+//! NOTIFY delivered at commit), command and version checks, unnest inserts, commit.
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
@@ -13,16 +13,21 @@ use crate::postgres::read;
 use crate::row::into_events;
 
 /// Rows per INSERT statement (arrays, so no bind-parameter limit; this bounds memory).
+///
+/// The arrays are unnested in the select list (a ProjectSet, rows streamed), not in FROM
+/// (a function scan, which first copies every row into a tuplestore): 5–7 % less server
+/// time per statement (services/bench/HISTORY.md, the session of 2026-12-04 23:51).
 const CHUNK: usize = 5_000;
 
 const INSERT: &str = "INSERT INTO events (position, stream_id, stream_type, stream_version, \
      event_id, event_type, schema_version, payload, metadata, recorded_at, prev_hash, hash) \
      SELECT u.position, u.stream_id, u.stream_type, u.stream_version, u.event_id, u.event_type, \
             u.schema_version, u.payload::json, $9::text::json, $10, u.prev_hash, u.hash \
-     FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::uuid[], $6::text[], \
-                 $7::int4[], $8::text[], $11::text[], $12::text[]) \
-          AS u(position, stream_id, stream_type, stream_version, event_id, event_type, \
-               schema_version, payload, prev_hash, hash)";
+     FROM (SELECT unnest($1::bigint[]) AS position, unnest($2::text[]) AS stream_id, \
+             unnest($3::text[]) AS stream_type, unnest($4::bigint[]) AS stream_version, \
+             unnest($5::uuid[]) AS event_id, unnest($6::text[]) AS event_type, \
+             unnest($7::int4[]) AS schema_version, unnest($8::text[]) AS payload, \
+             unnest($11::text[]) AS prev_hash, unnest($12::text[]) AS hash) AS u";
 
 enum Outcome {
     Written(Vec<RecordedEvent>),

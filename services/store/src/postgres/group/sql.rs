@@ -15,7 +15,8 @@ use crate::row::into_events;
 
 /// The whole write of a group in one statement: the events, the command ids, the new
 /// head and its notification (delivered at commit), all only if the head is still `$19`
-/// (else no row comes back and nothing is written).
+/// (else no row comes back and nothing is written). The event arrays are unnested in the
+/// select list, as in the solo path's insert (`postgres/append.rs`), which says why.
 const WRITE: &str = "WITH h AS (\
        UPDATE event_head SET position = $17 WHERE id = 1 AND position = $19 \
        RETURNING position), \
@@ -25,10 +26,12 @@ const WRITE: &str = "WITH h AS (\
        SELECT u.position, u.stream_id, u.stream_type, u.stream_version, u.event_id, \
          u.event_type, u.schema_version, u.payload::json, u.metadata::json, u.recorded_at, \
          u.prev_hash, u.hash \
-       FROM UNNEST($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::uuid[], \
-         $6::text[], $7::int4[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], \
-         $12::text[]) AS u(position, stream_id, stream_type, stream_version, event_id, \
-         event_type, schema_version, payload, metadata, recorded_at, prev_hash, hash) \
+       FROM (SELECT unnest($1::bigint[]) AS position, unnest($2::text[]) AS stream_id, \
+         unnest($3::text[]) AS stream_type, unnest($4::bigint[]) AS stream_version, \
+         unnest($5::uuid[]) AS event_id, unnest($6::text[]) AS event_type, \
+         unnest($7::int4[]) AS schema_version, unnest($8::text[]) AS payload, \
+         unnest($9::text[]) AS metadata, unnest($10::timestamptz[]) AS recorded_at, \
+         unnest($11::text[]) AS prev_hash, unnest($12::text[]) AS hash) AS u \
        WHERE EXISTS (SELECT 1 FROM h)), \
      cmd AS (\
        INSERT INTO commands (command_id, first_position, event_count, recorded_at) \
