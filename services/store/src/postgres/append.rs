@@ -15,8 +15,8 @@ use crate::row::into_events;
 /// Rows per INSERT statement (arrays, so no bind-parameter limit; this bounds memory).
 ///
 /// The arrays are unnested in the select list (a ProjectSet, rows streamed), not in FROM
-/// (a function scan, which first copies every row into a tuplestore): 5–7 % less server
-/// time per statement (services/bench/HISTORY.md, the session of 2026-12-04 23:51).
+/// (a function scan, which first copies every row into a tuplestore): 5–9 % less server
+/// time per statement, as `services/bench/scripts/insert_forms.py` measures it.
 const CHUNK: usize = 5_000;
 
 const INSERT: &str = "INSERT INTO events (position, stream_id, stream_type, stream_version, \
