@@ -10,31 +10,16 @@
 //! runs, each on a fresh table, takes that drift out in both directions.
 
 use crate::config::{Backend, Config};
-use crate::cpu::CpuSpent;
 use crate::db::BenchResult;
-use crate::limits::{pgbench, sqlite};
+use crate::limits::{Batches, pgbench, sqlite};
 use crate::report::Report;
 
-/// One limit run beside a phase.
-pub struct Beside {
-    /// Rows per second.
-    rows_per_s: f64,
-    /// Rows inserted and the machine's CPU meanwhile (PostgreSQL on Linux only).
-    cpu: Option<(f64, CpuSpent)>,
-}
-
 /// Runs the 100-row batches once on `backend`; None when its tool is missing (pgbench).
-pub async fn measure(config: &Config, backend: Backend) -> BenchResult<Option<Beside>> {
-    Ok(match backend {
-        Backend::Sqlite => Some(Beside {
-            rows_per_s: sqlite::batches(config).await?,
-            cpu: None,
-        }),
-        Backend::Postgres => pgbench::batches(config).await?.map(|b| Beside {
-            rows_per_s: b.rows_per_s,
-            cpu: b.rows.zip(b.cpu),
-        }),
-    })
+pub async fn measure(config: &Config, backend: Backend) -> BenchResult<Option<Batches>> {
+    match backend {
+        Backend::Sqlite => sqlite::batches(config).await.map(Some),
+        Backend::Postgres => pgbench::batches(config).await,
+    }
 }
 
 /// Reports the limit of the phase of `batch`, between the runs `before` and `after`:
@@ -44,8 +29,8 @@ pub fn report(
     report: &mut Report,
     backend: Backend,
     batch: usize,
-    before: &Beside,
-    after: &Beside,
+    before: &Batches,
+    after: &Batches,
 ) {
     let section = match backend {
         Backend::Sqlite => sqlite::NAME,
@@ -71,16 +56,17 @@ pub fn report(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cpu::CpuSpent;
     use crate::stats::Machine;
 
-    fn run(rows_per_s: f64, rows: f64, busy_s: f64) -> Beside {
+    fn run(rows_per_s: f64, rows: f64, busy_s: f64) -> Batches {
         let cpu = CpuSpent {
             busy_s,
             idle_s: busy_s,
             steal_s: 0.0,
             switches: 10,
         };
-        Beside {
+        Batches {
             rows_per_s,
             cpu: Some((rows, cpu)),
         }
@@ -103,7 +89,7 @@ mod tests {
     #[test]
     fn without_cpu_figures_only_the_rate_is_reported() {
         let mut out = Report::new(Machine::probe(), Config::toy());
-        let sqlite = |rows_per_s| Beside {
+        let sqlite = |rows_per_s| Batches {
             rows_per_s,
             cpu: None,
         };

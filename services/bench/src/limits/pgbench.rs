@@ -10,6 +10,7 @@ use sqlx::{Connection, Executor, PgConnection};
 use crate::config::{Backend, Config};
 use crate::cpu::{CpuMark, CpuSpent};
 use crate::db::{BenchResult, FreshDb};
+use crate::limits::Batches;
 use crate::report::Report;
 
 /// The section name.
@@ -138,14 +139,24 @@ fn batch_script() -> String {
     )
 }
 
-/// 100-row batches on one client into a fresh table, as [`run`] measures them.
-pub struct Batches {
-    /// Rows per second.
-    pub rows_per_s: f64,
-    /// Rows inserted, as pgbench reports them (None if it did not say).
-    pub rows: Option<f64>,
-    /// The machine's CPU meanwhile (None off Linux).
-    pub cpu: Option<CpuSpent>,
+/// A fresh database holding the `bench_events` table, and its name (for pgbench).
+async fn bench_db(config: &Config) -> BenchResult<(FreshDb, String)> {
+    let db = FreshDb::create(Backend::Postgres, config).await?;
+    let mut conn = PgConnection::connect(&db.url()).await?;
+    conn.execute(TABLE).await?;
+    let _ = conn.close().await;
+    let name = db.pg_name().ok_or("a PostgreSQL database")?.to_string();
+    Ok((db, name))
+}
+
+/// The 100-row batches on one client for the run's duration, into `db`.
+async fn batch_run(bin: &str, db: &FreshDb, name: &str, config: &Config) -> BenchResult<Batches> {
+    let secs = config.duration.as_secs();
+    let run = pgbench(bin, &db.url(), name, &batch_script(), 1, secs).await?;
+    Ok(Batches {
+        rows_per_s: run.tps * 100.0,
+        cpu: run.processed.map(|p| p * 100.0).zip(run.cpu),
+    })
 }
 
 /// Runs the 100-row batches alone, on a fresh database; None without pgbench.
@@ -153,18 +164,8 @@ pub async fn batches(config: &Config) -> BenchResult<Option<Batches>> {
     let Some(bin) = find_pgbench() else {
         return Ok(None);
     };
-    let db = FreshDb::create(Backend::Postgres, config).await?;
-    let mut conn = PgConnection::connect(&db.url()).await?;
-    conn.execute(TABLE).await?;
-    let _ = conn.close().await;
-    let name = db.pg_name().ok_or("a PostgreSQL database")?.to_string();
-    let secs = config.duration.as_secs();
-    let run = pgbench(&bin, &db.url(), &name, &batch_script(), 1, secs).await?;
-    Ok(Some(Batches {
-        rows_per_s: run.tps * 100.0,
-        rows: run.processed.map(|p| p * 100.0),
-        cpu: run.cpu,
-    }))
+    let (db, name) = bench_db(config).await?;
+    batch_run(&bin, &db, &name, config).await.map(Some)
 }
 
 /// Runs the PostgreSQL limits.
@@ -177,11 +178,7 @@ pub async fn run(report: &mut Report, config: &Config) -> BenchResult<()> {
         return Ok(());
     };
     let mark = report.begin(NAME, backend);
-    let db = FreshDb::create(backend, config).await?;
-    let mut conn = PgConnection::connect(&db.url()).await?;
-    conn.execute(TABLE).await?;
-    let _ = conn.close().await;
-    let name = db.pg_name().ok_or("a PostgreSQL database")?.to_string();
+    let (db, name) = bench_db(config).await?;
     let url = db.url();
     let secs = config.duration.as_secs();
     let one_row = format!("{COLUMNS} VALUES ({});\n", values(""));
@@ -198,24 +195,17 @@ pub async fn run(report: &mut Report, config: &Config) -> BenchResult<()> {
             cpu.report(report, NAME, backend, "limit_one_row", c, processed);
         }
     }
-    let run = pgbench(&bin, &url, &name, &batch_script(), 1, secs).await?;
+    let batches = batch_run(&bin, &db, &name, config).await?;
     report.add(
         NAME,
         backend,
         "limit_batch100_rows_per_s",
-        run.tps * 100.0,
+        batches.rows_per_s,
         "rows/s",
     );
     // Per row: limit_batch100_row_cpu_us@1 and its idle share and switches.
-    if let (Some(cpu), Some(processed)) = (run.cpu, run.processed) {
-        cpu.report(
-            report,
-            NAME,
-            backend,
-            "limit_batch100_row",
-            1,
-            processed * 100.0,
-        );
+    if let Some((rows, cpu)) = batches.cpu {
+        cpu.report(report, NAME, backend, "limit_batch100_row", 1, rows);
     }
     report.end(mark);
     Ok(())

@@ -15,6 +15,7 @@ use tokio::sync::Mutex;
 
 use crate::config::{Backend, Config};
 use crate::db::BenchResult;
+use crate::limits::Batches;
 use crate::limits::pgbench::{METADATA, PAYLOAD};
 use crate::report::Report;
 use crate::workloads::drive::closed_loop;
@@ -87,13 +88,17 @@ async fn batch_loop(pool: &SqlitePool, next: &Arc<AtomicI64>, config: &Config) -
     Ok(result.rate() * 100.0)
 }
 
-/// Runs the 100-row batches alone, in a fresh database file: rows per second.
-pub async fn batches(config: &Config) -> BenchResult<f64> {
+/// Runs the 100-row batches alone, in a fresh database file (no CPU figures, as for the
+/// SQLite limits of [`run`]).
+pub async fn batches(config: &Config) -> BenchResult<Batches> {
     let file = TempDbFile::new();
     let pool = pool(&file).await?;
     let rows_per_s = batch_loop(&pool, &Arc::new(AtomicI64::new(1)), config).await?;
     pool.close().await;
-    Ok(rows_per_s)
+    Ok(Batches {
+        rows_per_s,
+        cpu: None,
+    })
 }
 
 /// Runs the SQLite limits.

@@ -13,7 +13,7 @@ use crate::config::{Backend, Config};
 use crate::cpu::{CpuMark, CpuSpent};
 use crate::db::{BenchResult, FreshDb};
 use crate::generate::{DataSet, appends, generate, generator_meta};
-use crate::limits::beside;
+use crate::limits::{Batches, beside};
 use crate::report::Report;
 
 /// Workload name in the report.
@@ -124,6 +124,7 @@ pub async fn run(report: &mut Report, config: &Config, backend: Backend) -> Benc
         if let Some(cpu) = loaded.cpu {
             cpu.report(report, NAME, backend, "bulk", batch, loaded.events as f64);
         }
+        // The phase's database is gone before the limit runs beside it.
         drop(store);
         drop(db);
         let after = limit(config, backend).await?;
@@ -137,7 +138,7 @@ pub async fn run(report: &mut Report, config: &Config, backend: Backend) -> Benc
 }
 
 /// The 100-row batch limit, run now, when the limits are measured at all.
-async fn limit(config: &Config, backend: Backend) -> BenchResult<Option<beside::Beside>> {
+async fn limit(config: &Config, backend: Backend) -> BenchResult<Option<Batches>> {
     if !config.limits {
         return Ok(None);
     }
