@@ -74,6 +74,15 @@ async fn run(backend: Backend, config: Config) {
     assert_eq!(f("load_events"), events);
     assert_eq!(f("rebuild_events"), events);
     assert!(f("rebuild_events_per_s") > 0.0 && f("fold_only_events_per_s") > 0.0);
+    // Over the stored projection and over none: the same documents, all written when
+    // none was stored.
+    assert!(f("rebuild_fresh_events_per_s") > 0.0 && f("rebuild_compare_s") > 0.0);
+    let documents = f("rebuild_fresh_docs_written");
+    assert!(documents > 0.0 && f("rebuild_fresh_docs_unchanged") == 0.0);
+    assert_eq!(
+        f("rebuild_docs_written") + f("rebuild_docs_unchanged"),
+        documents
+    );
     assert!(f("read_model_tasks") > 0.0);
     let sent = f("queries_sent");
     assert_eq!(

@@ -248,7 +248,7 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
             }
             let app = App::open(&cli.database_url, clock).await?;
             let progress = bar("events");
-            let position = app
+            let rebuilt = app
                 .read
                 .rebuild(&|done, total| {
                     progress.set_length(total as u64);
@@ -256,7 +256,12 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
                 })
                 .await?;
             progress.finish_and_clear();
-            println!("projection {name} rebuilt up to position {position}");
+            let docs = rebuilt.documents;
+            println!(
+                "projection {name} rebuilt up to position {}: {} documents written, \
+                 {} unchanged, {} removed",
+                rebuilt.position, docs.written, docs.unchanged, docs.removed
+            );
             Ok(())
         }
         Command::ExportEvents { to } => {

@@ -4,11 +4,14 @@
 //! - [`persist`]: the documents-and-checkpoint store behind a small trait.
 //! - [`rebuild`]: rebuilding from zero into a new model, pipelined, and putting it in
 //!   place (memory and database) in one step.
+//! - [`replace`]: bringing a projection's stored documents in line with a rebuilt model,
+//!   writing only those that differ.
 //! - this module: catching up from the global log, waiting for a position (read your
 //!   writes).
 
 pub mod persist;
 pub mod rebuild;
+pub mod replace;
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, RwLock};
@@ -66,12 +69,31 @@ pub fn envelope(rec: &RecordedEvent) -> ServiceResult<Envelope> {
     })
 }
 
+/// A document as stored: the state serialised straight to text (fields in declaration
+/// order). The follower's saves and a rebuild both write it so, byte for byte: a rebuild
+/// rewrites only the documents whose stored text differs ([`replace`]).
+pub(crate) fn doc<T: serde::Serialize>(
+    key: String,
+    position: i64,
+    state: &T,
+) -> ServiceResult<Doc> {
+    let json = serde_json::to_string(state)
+        .map_err(|e| ServiceError::Internal(format!("read model {key}: {e}")))?;
+    Ok(Doc {
+        key,
+        position,
+        json,
+    })
+}
+
 fn doc_of(model: &ReadModel, key: &Key) -> ServiceResult<Option<Doc>> {
-    Ok(model.document(key).map(|value| Doc {
-        key: key.stream(),
-        position: model.position,
-        json: value.to_string(),
-    }))
+    let (stream, position) = (key.stream(), model.position);
+    match key {
+        Key::Plan(id) => model.plans.get(id).map(|s| doc(stream, position, s)),
+        Key::Department(id) => model.departments.get(id).map(|s| doc(stream, position, s)),
+        Key::Task(id) => model.tasks.get(id).map(|s| doc(stream, position, s)),
+    }
+    .transpose()
 }
 
 fn restore(model: &mut ReadModel, doc: &Doc) -> ServiceResult<()> {

@@ -12,6 +12,8 @@ use duban_store::Db;
 use crate::error::ServiceResult;
 use crate::on_db;
 
+use super::replace::Replaced;
+
 /// One changed document: the stream it mirrors, the last position folded into it, JSON.
 #[derive(Debug, Clone)]
 pub struct Doc {
@@ -39,10 +41,11 @@ pub trait ReadModelStore: Send + Sync {
     /// replaced by a newer one (higher position), so two servers projecting the same
     /// log cannot move a document backwards.
     async fn save(&self, name: &str, docs: &[Doc], checkpoint: i64) -> ServiceResult<()>;
-    /// Writes projection `name` afresh, atomically: its old documents go, `docs` (at
-    /// most one per key) come in, and its checkpoint becomes `checkpoint`. One bulk write
-    /// (COPY on PostgreSQL): how a completed rebuild puts its documents in place.
-    async fn replace(&self, name: &str, docs: &[Doc], checkpoint: i64) -> ServiceResult<()>;
+    /// Makes projection `name` hold exactly `docs` (at most one per key), atomically,
+    /// with checkpoint `checkpoint`: stored documents of the same text stay, others are
+    /// written in bulk (COPY on PostgreSQL), keys not in `docs` are deleted. How a
+    /// completed rebuild puts its documents in place ([`super::replace`]).
+    async fn replace(&self, name: &str, docs: &[Doc], checkpoint: i64) -> ServiceResult<Replaced>;
     /// Deletes a projection's documents and checkpoint.
     async fn clear(&self, name: &str) -> ServiceResult<()>;
 }
@@ -66,38 +69,15 @@ const LOAD: &str = "SELECT key, position, doc FROM read_models WHERE name = $1 \
 /// SQLite's 32,766 and PostgreSQL's 65,535 bind limits). One statement per document made
 /// saving ~49,000 documents after a 1M-event rebuild take 13 s on PostgreSQL.
 const DOCS_PER_STATEMENT: usize = 500;
-const INSERT_DOCS: &str = "INSERT INTO read_models (name, key, position, doc) ";
+pub(super) const INSERT_DOCS: &str = "INSERT INTO read_models (name, key, position, doc) ";
 const ON_CONFLICT_DOCS: &str = " ON CONFLICT (name, key) DO UPDATE SET position = excluded.position, \
      doc = excluded.doc WHERE excluded.position > read_models.position";
 const UPSERT_CHECKPOINT: &str = "INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) \
      ON CONFLICT (name) DO UPDATE SET position = excluded.position \
      WHERE excluded.position > projection_checkpoints.position";
 
-/// Rows per multi-row INSERT when SQLite writes a projection afresh (4 binds each, under
-/// SQLite's 32,766).
-const SQLITE_DOCS_PER_INSERT: usize = 2000;
-/// Bytes of COPY data sent to PostgreSQL at a time.
-const COPY_CHUNK: usize = 1 << 20;
-
-/// Deletes a projection's documents and checkpoint inside `tx`.
-async fn delete_projection<DB>(tx: &mut sqlx::Transaction<'_, DB>, name: &str) -> ServiceResult<()>
-where
-    DB: sqlx::Database,
-    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
-    for<'q> &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-    for<'q> DB::Arguments<'q>: sqlx::IntoArguments<'q, DB>,
-{
-    for sql in [
-        "DELETE FROM read_models WHERE name = $1",
-        "DELETE FROM projection_checkpoints WHERE name = $1",
-    ] {
-        sqlx::query(sql).bind(name).execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
 /// Sets a projection's checkpoint inside `tx`.
-async fn set_checkpoint<DB>(
+pub(super) async fn set_checkpoint<DB>(
     tx: &mut sqlx::Transaction<'_, DB>,
     name: &str,
     checkpoint: i64,
@@ -115,30 +95,6 @@ where
         .execute(&mut **tx)
         .await?;
     Ok(())
-}
-
-/// Appends one document as a line of COPY text format: tab-separated, with backslash,
-/// tab, newline and carriage return escaped.
-fn copy_row(buf: &mut Vec<u8>, name: &str, doc: &Doc) {
-    fn field(buf: &mut Vec<u8>, text: &str) {
-        for &b in text.as_bytes() {
-            match b {
-                b'\\' => buf.extend_from_slice(b"\\\\"),
-                b'\t' => buf.extend_from_slice(b"\\t"),
-                b'\n' => buf.extend_from_slice(b"\\n"),
-                b'\r' => buf.extend_from_slice(b"\\r"),
-                _ => buf.push(b),
-            }
-        }
-    }
-    field(buf, name);
-    buf.push(b'\t');
-    field(buf, &doc.key);
-    buf.push(b'\t');
-    buf.extend_from_slice(doc.position.to_string().as_bytes());
-    buf.push(b'\t');
-    field(buf, &doc.json);
-    buf.push(b'\n');
 }
 
 #[async_trait]
@@ -203,45 +159,8 @@ impl ReadModelStore for SqlReadModelStore {
         })
     }
 
-    async fn replace(&self, name: &str, docs: &[Doc], checkpoint: i64) -> ServiceResult<()> {
-        match &self.db {
-            Db::Sqlite(pool) => {
-                let mut tx = pool.begin().await?;
-                delete_projection(&mut tx, name).await?;
-                for chunk in docs.chunks(SQLITE_DOCS_PER_INSERT) {
-                    let mut insert = sqlx::QueryBuilder::new(INSERT_DOCS);
-                    insert.push_values(chunk, |mut row, doc| {
-                        row.push_bind(name)
-                            .push_bind(&doc.key)
-                            .push_bind(doc.position)
-                            .push_bind(&doc.json);
-                    });
-                    insert.build().execute(&mut *tx).await?;
-                }
-                set_checkpoint(&mut tx, name, checkpoint).await?;
-                tx.commit().await?;
-            }
-            Db::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                delete_projection(&mut tx, name).await?;
-                let mut copy = tx
-                    .copy_in_raw("COPY read_models (name, key, position, doc) FROM STDIN")
-                    .await?;
-                let mut buf = Vec::with_capacity(COPY_CHUNK + 64 * 1024);
-                for doc in docs {
-                    copy_row(&mut buf, name, doc);
-                    if buf.len() >= COPY_CHUNK {
-                        copy.send(std::mem::take(&mut buf)).await?;
-                        buf.reserve(COPY_CHUNK + 64 * 1024);
-                    }
-                }
-                copy.send(buf).await?;
-                copy.finish().await?;
-                set_checkpoint(&mut tx, name, checkpoint).await?;
-                tx.commit().await?;
-            }
-        }
-        Ok(())
+    async fn replace(&self, name: &str, docs: &[Doc], checkpoint: i64) -> ServiceResult<Replaced> {
+        super::replace::replace(&self.db, name, docs, checkpoint).await
     }
 
     async fn clear(&self, name: &str) -> ServiceResult<()> {

@@ -6,7 +6,8 @@
 //! straight into typed envelopes ([`lean_envelope`]), and queues the pending page; the
 //! rebuild folds the pages in order (on a blocking thread too), while the next ones are
 //! read and decoded. The finished model (the shadow) is swapped in together with its
-//! documents, written in one bulk transaction ([`super::persist::ReadModelStore::replace`]).
+//! documents, put in place in one transaction that writes only those whose stored text
+//! differs ([`super::persist::ReadModelStore::replace`], [`super::replace`]).
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -22,8 +23,18 @@ use duban_projections::{Envelope, ReadModel};
 use duban_store::{EventStore, LeanEvent, LeanPage};
 
 use super::persist::Doc;
-use super::{CORE, ReadModels};
+use super::replace::Replaced;
+use super::{CORE, ReadModels, doc};
 use crate::error::{ServiceError, ServiceResult};
+
+/// What a rebuild did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rebuilt {
+    /// The read models' position afterwards (caught up past the rebuild's end).
+    pub position: i64,
+    /// How the stored documents were brought in line.
+    pub documents: Replaced,
+}
 
 /// Events read per page (the bench times the stages with the same size).
 pub const PAGE: i64 = 10_000;
@@ -41,45 +52,75 @@ struct Attribution<'a> {
     department_id: Option<Cow<'a, str>>,
 }
 
+/// Who recorded an event, as the reducers read it from the metadata.
+#[derive(Clone)]
+struct Who {
+    actor: String,
+    role: Option<Role>,
+    department: Option<DepartmentId>,
+}
+
+impl Who {
+    /// Parses a lean event's metadata.
+    fn of(ev: &LeanEvent<'_>) -> ServiceResult<Self> {
+        let who: Attribution<'_> = serde_json::from_str(ev.metadata).map_err(|e| {
+            ServiceError::Internal(format!("position {}: bad metadata: {e}", ev.position))
+        })?;
+        Ok(Self {
+            actor: who.actor.into_owned(),
+            role: who.role.as_deref().and_then(Role::parse),
+            department: who
+                .department_id
+                .as_deref()
+                .and_then(|d| DepartmentId::parse("department", d).ok()),
+        })
+    }
+}
+
 /// Turns a lean stored event into what the reducers read: the same envelope as
 /// [`super::envelope`] gives for the full event, with the payload parsed once, straight
 /// into the typed event (older schema versions are upcast).
 pub fn lean_envelope(ev: LeanEvent<'_>) -> ServiceResult<Envelope> {
-    let who: Attribution<'_> = serde_json::from_str(ev.metadata).map_err(|e| {
-        ServiceError::Internal(format!("position {}: bad metadata: {e}", ev.position))
-    })?;
+    let who = Who::of(&ev)?;
+    envelope(ev, who)
+}
+
+fn envelope(ev: LeanEvent<'_>, who: Who) -> ServiceResult<Envelope> {
     let event = Event::from_stored_str(ev.event_type, ev.schema_version, ev.payload)
         .map_err(|e| ServiceError::Internal(format!("position {}: {e}", ev.position)))?;
     Ok(Envelope {
         position: ev.position,
         recorded_at: ev.recorded_at,
-        actor: who.actor.into_owned(),
-        role: who.role.as_deref().and_then(Role::parse),
-        department: who
-            .department_id
-            .as_deref()
-            .and_then(|d| DepartmentId::parse("department", d).ok()),
+        actor: who.actor,
+        role: who.role,
+        department: who.department,
         stream_id: ev.stream_id.to_owned(),
         event,
     })
 }
 
-/// Decodes a page of lean events.
+/// Decodes a page of lean events. The events of one append carry the same metadata
+/// text (an import appends hundreds at once), so a run of equal metadata is parsed
+/// once.
 pub fn lean_envelopes(page: LeanPage) -> ServiceResult<Vec<Envelope>> {
-    page.iter().map(lean_envelope).collect()
+    let mut last: Option<(&str, Who)> = None;
+    let mut envelopes = Vec::with_capacity(page.len());
+    for ev in page.iter() {
+        let who = match &last {
+            Some((text, who)) if *text == ev.metadata => who.clone(),
+            _ => {
+                let who = Who::of(&ev)?;
+                last = Some((ev.metadata, who.clone()));
+                who
+            }
+        };
+        envelopes.push(envelope(ev, who)?);
+    }
+    Ok(envelopes)
 }
 
 /// Every document of a model, serialised straight to text.
 pub fn documents(model: &ReadModel) -> ServiceResult<Vec<Doc>> {
-    fn doc<T: serde::Serialize>(key: String, position: i64, state: &T) -> ServiceResult<Doc> {
-        let json = serde_json::to_string(state)
-            .map_err(|e| ServiceError::Internal(format!("read model {key}: {e}")))?;
-        Ok(Doc {
-            key,
-            position,
-            json,
-        })
-    }
     let position = model.position;
     let mut docs =
         Vec::with_capacity(model.plans.len() + model.departments.len() + model.tasks.len());
@@ -155,9 +196,10 @@ pub(crate) fn joined(e: tokio::task::JoinError) -> ServiceError {
 
 impl ReadModels {
     /// Rebuilds from position zero into a shadow copy (in memory) and swaps it in when
-    /// complete, with its stored documents replaced atomically. Queries keep answering
-    /// from the old model meanwhile. `progress(done, total)` is called after each batch.
-    pub async fn rebuild(&self, progress: &(dyn Fn(i64, i64) + Sync)) -> ServiceResult<i64> {
+    /// complete, with its stored documents replaced atomically (only those whose text
+    /// changed are written). Queries keep answering from the old model meanwhile.
+    /// `progress(done, total)` is called after each batch.
+    pub async fn rebuild(&self, progress: &(dyn Fn(i64, i64) + Sync)) -> ServiceResult<Rebuilt> {
         let started = Instant::now();
         // Left behind by a rebuild of an older version that stopped half-way.
         self.persist.clear(&format!("{CORE}.rebuild")).await?;
@@ -203,7 +245,7 @@ impl ReadModels {
         let t = Instant::now();
         let running = self.runner.lock().await;
         let mut saved = self.saver.lock().await;
-        self.persist.replace(CORE, &docs, position).await?;
+        let replaced = self.persist.replace(CORE, &docs, position).await?;
         *saved = position;
         {
             let mut live = self.model.write().unwrap_or_else(|e| e.into_inner());
@@ -218,6 +260,8 @@ impl ReadModels {
         tracing::info!(
             position,
             documents = docs.len(),
+            written = replaced.written,
+            removed = replaced.removed,
             total_s = started.elapsed().as_secs_f64(),
             waiting_for_pages_s = waited.as_secs_f64(),
             folding_s = folded.as_secs_f64(),
@@ -228,6 +272,9 @@ impl ReadModels {
         let position = self.catch_up().await?;
         // The old model, the pages and the documents are gone.
         crate::memory::release_freed_async().await;
-        Ok(position)
+        Ok(Rebuilt {
+            position,
+            documents: replaced,
+        })
     }
 }

@@ -57,6 +57,6 @@ pub async fn import_and_rebuild(
     rebuild_progress: &(dyn Fn(i64, i64) + Sync),
 ) -> ServiceResult<(ImportSummary, i64)> {
     let summary = import_events(app.store.as_ref(), input, progress).await?;
-    let position = app.read.rebuild(rebuild_progress).await?;
+    let position = app.read.rebuild(rebuild_progress).await?.position;
     Ok((summary, position))
 }

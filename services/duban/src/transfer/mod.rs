@@ -72,7 +72,8 @@ pub async fn run_import(database_url: &str, file: &Path, clock: Clock) -> Servic
             rebuilding.set_length(total.max(0) as u64);
             rebuilding.set_position(done.max(0) as u64);
         })
-        .await?;
+        .await?
+        .position;
     rebuilding.finish_and_clear();
     println!(
         "imported {} events ({} streams, {} commands); every hash chain verified; \
