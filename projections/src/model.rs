@@ -114,34 +114,32 @@ impl ReadModel {
             .collect()
     }
 
-    /// One document as JSON (what the service stores); `None` when absent.
-    pub fn document(&self, key: &Key) -> Option<serde_json::Value> {
-        let value = match key {
-            Key::Plan(id) => serde_json::to_value(self.plans.get(id)?),
-            Key::Department(id) => serde_json::to_value(self.departments.get(id)?),
-            Key::Task(id) => serde_json::to_value(self.tasks.get(id)?),
-        };
-        value.ok()
+    /// One document as the JSON text the service stores (the state serialised straight
+    /// to text, fields in declaration order); `None` when absent. Every writer of stored
+    /// documents goes through here, so the same state is always the same text: a rebuild
+    /// compares texts to rewrite only what changed.
+    pub fn document(&self, key: &Key) -> Option<Result<String, serde_json::Error>> {
+        Some(match key {
+            Key::Plan(id) => serde_json::to_string(self.plans.get(id)?),
+            Key::Department(id) => serde_json::to_string(self.departments.get(id)?),
+            Key::Task(id) => serde_json::to_string(self.tasks.get(id)?),
+        })
     }
 
     /// Puts back a document read from storage (the inverse of [`Self::document`]), to
     /// load a persisted model: insert every document, then set `position` to the
     /// stored checkpoint.
-    pub fn restore_document(
-        &mut self,
-        key: &Key,
-        document: serde_json::Value,
-    ) -> Result<(), serde_json::Error> {
+    pub fn restore_document(&mut self, key: &Key, document: &str) -> Result<(), serde_json::Error> {
         match key {
             Key::Plan(id) => {
-                self.plans.insert(*id, serde_json::from_value(document)?);
+                self.plans.insert(*id, serde_json::from_str(document)?);
             }
             Key::Department(id) => {
                 self.departments
-                    .insert(*id, serde_json::from_value(document)?);
+                    .insert(*id, serde_json::from_str(document)?);
             }
             Key::Task(id) => {
-                let view: TaskView = serde_json::from_value(document)?;
+                let view: TaskView = serde_json::from_str(document)?;
                 let before = Involved::of(self.tasks.get(id));
                 self.index.update(*id, before, Some(&view));
                 self.tasks.insert(*id, view);

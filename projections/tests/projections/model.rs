@@ -153,8 +153,8 @@ fn the_model_survives_json_and_documents() {
         ..ReadModel::default()
     };
     for key in [Key::Plan(plan), Key::Department(dept), Key::Task(task)] {
-        let doc = model.document(&key).expect("a document");
-        restored.restore_document(&key, doc).unwrap();
+        let doc = model.document(&key).expect("a document").unwrap();
+        restored.restore_document(&key, &doc).unwrap();
     }
     assert_eq!(restored, model);
     assert_eq!(Key::Task(task).stream(), task.stream());

@@ -202,9 +202,12 @@ fn incrementally(log: &[Envelope], batches: &[(usize, usize, After)]) -> (ReadMo
             continue;
         }
         for key in changed {
-            let doc = live.document(&key).expect("a changed document exists");
+            let doc = live
+                .document(&key)
+                .expect("a changed document exists")
+                .expect("it serialises");
             stored
-                .restore_document(&key, doc)
+                .restore_document(&key, &doc)
                 .expect("the document reads back");
         }
         stored.position = live.position;

@@ -69,41 +69,27 @@ pub fn envelope(rec: &RecordedEvent) -> ServiceResult<Envelope> {
     })
 }
 
-/// A document as stored: the state serialised straight to text (fields in declaration
-/// order). The follower's saves and a rebuild both write it so, byte for byte: a rebuild
-/// rewrites only the documents whose stored text differs ([`replace`]).
-pub(crate) fn doc<T: serde::Serialize>(
-    key: String,
-    position: i64,
-    state: &T,
-) -> ServiceResult<Doc> {
-    let json = serde_json::to_string(state)
-        .map_err(|e| ServiceError::Internal(format!("read model {key}: {e}")))?;
-    Ok(Doc {
-        key,
-        position,
+/// The stored document of `key`, if the model holds it ([`ReadModel::document`]: the
+/// follower's saves and a rebuild write the same text for the same state).
+pub(crate) fn doc_of(model: &ReadModel, key: &Key) -> ServiceResult<Option<Doc>> {
+    let Some(json) = model.document(key) else {
+        return Ok(None);
+    };
+    let stream = key.stream();
+    let json = json.map_err(|e| ServiceError::Internal(format!("read model {stream}: {e}")))?;
+    Ok(Some(Doc {
+        key: stream,
+        position: model.position,
         json,
-    })
-}
-
-fn doc_of(model: &ReadModel, key: &Key) -> ServiceResult<Option<Doc>> {
-    let (stream, position) = (key.stream(), model.position);
-    match key {
-        Key::Plan(id) => model.plans.get(id).map(|s| doc(stream, position, s)),
-        Key::Department(id) => model.departments.get(id).map(|s| doc(stream, position, s)),
-        Key::Task(id) => model.tasks.get(id).map(|s| doc(stream, position, s)),
-    }
-    .transpose()
+    }))
 }
 
 fn restore(model: &mut ReadModel, doc: &Doc) -> ServiceResult<()> {
     let Some(key) = Key::of_stream(&doc.key) else {
         return Ok(());
     };
-    let value: serde_json::Value = serde_json::from_str(&doc.json)
-        .map_err(|e| ServiceError::Internal(format!("read model {}: {e}", doc.key)))?;
     model
-        .restore_document(&key, value)
+        .restore_document(&key, &doc.json)
         .map_err(|e| ServiceError::Internal(format!("read model {}: {e}", doc.key)))
 }
 

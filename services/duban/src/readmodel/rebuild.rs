@@ -19,12 +19,12 @@ use tokio::task::JoinHandle;
 
 use duban_domain::ids::DepartmentId;
 use duban_domain::{Event, Role};
-use duban_projections::{Envelope, ReadModel};
+use duban_projections::{Envelope, Key, ReadModel};
 use duban_store::{EventStore, LeanEvent, LeanPage};
 
 use super::persist::Doc;
 use super::replace::Replaced;
-use super::{CORE, ReadModels, doc};
+use super::{CORE, ReadModels, doc_of};
 use crate::error::{ServiceError, ServiceResult};
 
 /// What a rebuild did.
@@ -121,31 +121,11 @@ pub fn lean_envelopes(page: LeanPage) -> ServiceResult<Vec<Envelope>> {
 
 /// Every document of a model, serialised straight to text.
 pub fn documents(model: &ReadModel) -> ServiceResult<Vec<Doc>> {
-    let position = model.position;
-    let mut docs =
-        Vec::with_capacity(model.plans.len() + model.departments.len() + model.tasks.len());
-    for (id, plan) in &model.plans {
-        docs.push(doc(
-            duban_projections::Key::Plan(*id).stream(),
-            position,
-            plan,
-        )?);
-    }
-    for (id, department) in &model.departments {
-        docs.push(doc(
-            duban_projections::Key::Department(*id).stream(),
-            position,
-            department,
-        )?);
-    }
-    for (id, task) in &model.tasks {
-        docs.push(doc(
-            duban_projections::Key::Task(*id).stream(),
-            position,
-            task,
-        )?);
-    }
-    Ok(docs)
+    let keys = (model.plans.keys().map(|id| Key::Plan(*id)))
+        .chain(model.departments.keys().map(|id| Key::Department(*id)))
+        .chain(model.tasks.keys().map(|id| Key::Task(*id)));
+    keys.filter_map(|key| doc_of(model, &key).transpose())
+        .collect()
 }
 
 /// A pending page: decoded on a blocking thread, awaited by the fold in order.

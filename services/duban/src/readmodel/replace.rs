@@ -5,7 +5,7 @@
 //! of a few documents) produces the documents already stored. Writing all of them again
 //! (~49,000 documents, 37 MB at 1M events) was a third of a rebuild's time (0.5–0.9 s
 //! of 3 s; BENCHMARKS.md), and on PostgreSQL it left as many dead rows behind. Reading
-//! them back to compare costs ~0.2 s. The comparison is of the full JSON text, so a
+//! them back to compare costs 0.06–0.32 s. The comparison is of the full JSON text, so a
 //! document whose stored text differs in any byte (edited by hand, written by an older
 //! version) is rewritten.
 //!
@@ -20,8 +20,8 @@ use sqlx::Row;
 
 use duban_store::Db;
 
-use super::persist::{Doc, INSERT_DOCS, set_checkpoint};
-use crate::error::ServiceResult;
+use super::persist::{Doc, insert_docs, set_checkpoint};
+use crate::error::{ServiceError, ServiceResult};
 
 /// Rows per multi-row INSERT when SQLite writes documents in bulk (4 binds each, under
 /// SQLite's 32,766).
@@ -134,18 +134,15 @@ pub(crate) async fn replace(
                      AND key IN (SELECT value FROM json_each($2))",
                 )
                 .bind(name)
-                .bind(serde_json::Value::from(diff.stale.clone()).to_string())
+                .bind(
+                    serde_json::to_string(&diff.stale)
+                        .map_err(|e| ServiceError::Internal(format!("stale keys: {e}")))?,
+                )
                 .execute(&mut *tx)
                 .await?;
             }
             for chunk in diff.write.chunks(SQLITE_DOCS_PER_INSERT) {
-                let mut insert = sqlx::QueryBuilder::new(INSERT_DOCS);
-                insert.push_values(chunk, |mut row, doc| {
-                    row.push_bind(name)
-                        .push_bind(&doc.key)
-                        .push_bind(doc.position)
-                        .push_bind(&doc.json);
-                });
+                let mut insert = insert_docs(name, chunk.iter().copied());
                 insert.build().execute(&mut *tx).await?;
             }
             set_checkpoint(&mut tx, name, checkpoint).await?;
