@@ -66,6 +66,11 @@ async fn run(backend: Backend, config: Config) {
         assert!(f(&format!("lag_samples@{c}")) >= 1.0);
         assert!(f(&format!("lag_p99_ms@{c}")) >= f(&format!("lag_p50_ms@{c}")));
     }
+    // Workload 2c: both modes timed; the difference may be anything near zero at this
+    // size, but each side took time.
+    assert!(f("graphql_strict_us") > 0.0 && f("graphql_fast_us") > 0.0);
+    let validation = f("graphql_validation_us");
+    assert_eq!(validation, f("graphql_strict_us") - f("graphql_fast_us"));
     for b in &config.bulk_batches {
         assert_eq!(f(&format!("bulk_events@{b}")), config.bulk_events as f64);
         assert!(f(&format!("bulk_events_per_s@{b}")) > 0.0);

@@ -21,7 +21,7 @@ use crate::server::{Server, bench_clock};
 use crate::stats::Latency;
 use crate::workloads::bulk::seeded;
 use crate::workloads::drive::{LagProbe, LoopResult, closed_loop};
-use crate::workloads::profile;
+use crate::workloads::{profile, validation};
 
 /// Workload 1's name.
 pub const HTTP: &str = "1 http commands";
@@ -273,6 +273,9 @@ pub async fn in_process(report: &mut Report, config: &Config, backend: Backend) 
     let mark = report.begin(profile::NAME, backend);
     let count = (config.duration.as_secs_f64() * 100.0).clamp(20.0, 1000.0) as usize;
     profile::run(report, backend, &app, &tasks, count).await?;
+    report.end(mark);
+    let mark = report.begin(validation::NAME, backend);
+    validation::run(report, backend, REPORT_PROGRESS, count * 20).await?;
     report.end(mark);
     drop(app);
     drop(db);

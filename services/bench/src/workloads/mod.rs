@@ -5,6 +5,7 @@
 //! - [`big`]: the 1,000,000-event log: 4 (rebuild), 7 (server memory), running 5 on it.
 //! - [`queries`]: 5 (board, worklist, quarterlyDispatch at a fixed rate).
 //! - [`profile`]: a timing breakdown of one command.
+//! - [`validation`]: what GraphQL validation costs that command's document.
 //! - [`drive`]: the closed-loop driver and the lag probe.
 
 pub mod big;
@@ -13,3 +14,4 @@ pub mod commands;
 pub mod drive;
 pub mod profile;
 pub mod queries;
+pub mod validation;

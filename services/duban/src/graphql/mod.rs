@@ -27,7 +27,7 @@ pub mod validity;
 
 use std::sync::Arc;
 
-use async_graphql::Schema;
+use async_graphql::{Schema, SchemaBuilder};
 
 use crate::app::App;
 
@@ -58,14 +58,21 @@ pub enum Transport {
 #[derive(Clone)]
 pub struct WebSocketSchema(pub DubanSchema);
 
-/// Builds the schema with its limits for `transport`; `app` is None only to print the
-/// SDL.
-pub fn build_schema(app: Option<Arc<App>>, transport: Transport) -> DubanSchema {
-    let mut builder = Schema::build(query::Query, mutation::Mutation, subscription::Subscription)
+/// The schema's roots with the limits every transport applies (depth, complexity,
+/// recursion, directives); the benchmark harness also builds from it.
+pub fn schema_builder()
+-> SchemaBuilder<query::Query, mutation::Mutation, subscription::Subscription> {
+    Schema::build(query::Query, mutation::Mutation, subscription::Subscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(64)
-        .limit_directives(20);
+        .limit_directives(20)
+}
+
+/// Builds the schema with its limits for `transport`; `app` is None only to print the
+/// SDL.
+pub fn build_schema(app: Option<Arc<App>>, transport: Transport) -> DubanSchema {
+    let mut builder = schema_builder();
     if transport == Transport::WebSocket {
         builder = builder.extension(nesting::NestingGuard);
     }
