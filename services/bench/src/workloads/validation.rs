@@ -11,7 +11,7 @@
 use std::time::{Duration, Instant};
 
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Request, ValidationMode, Variables};
+use async_graphql::{ObjectType, Request, Schema, SubscriptionType, ValidationMode, Variables};
 
 use crate::config::Backend;
 use crate::db::BenchResult;
@@ -37,6 +37,7 @@ pub async fn run(
     let fast = duban::graphql::schema_builder()
         .validation_mode(ValidationMode::Fast)
         .finish();
+    modes_differ(&strict, &fast).await?;
     let mut spent = [Duration::ZERO; 2];
     let mut answers: [Option<String>; 2] = [None, None];
     for _ in 0..ROUNDS {
@@ -69,6 +70,29 @@ pub async fn run(
         strict_us - fast_us,
         "us/op",
     );
+    Ok(())
+}
+
+/// Checks that the two schemas validate differently, or the figures mean nothing: a
+/// document with an unused variable is refused by strict validation (an error without a
+/// path, before any resolver) and reaches the resolver in fast mode (an error at `me`).
+async fn modes_differ<Q, M, S>(strict: &Schema<Q, M, S>, fast: &Schema<Q, M, S>) -> BenchResult<()>
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: SubscriptionType + 'static,
+{
+    const UNUSED_VARIABLE: &str = "query($unused: Int) { me { name } }";
+    let refused = strict.execute(UNUSED_VARIABLE).await;
+    let resolved = fast.execute(UNUSED_VARIABLE).await;
+    let at_resolver = |r: &async_graphql::Response| r.errors.iter().any(|e| !e.path.is_empty());
+    if refused.errors.is_empty() || at_resolver(&refused) || !at_resolver(&resolved) {
+        return Err(format!(
+            "strict and fast mode did not validate differently: {:?} / {:?}",
+            refused.errors, resolved.errors
+        )
+        .into());
+    }
     Ok(())
 }
 
