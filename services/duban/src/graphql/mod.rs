@@ -7,12 +7,13 @@
 //!   cursor pagination.
 //! - [`query`], [`mutation`], [`subscription`]: the roots; [`board`]: the board and its
 //!   cache; [`readmodels`]: the quarterly dispatch and the board's rows; [`import`]:
-//!   `importPlan`.
+//!   `importPlan`; [`file`]: `FileInput`, a file sent inline for the importers.
 //! - [`validity`]: how long a request's answer holds, for the response cache.
 
 pub mod board;
 pub mod context;
 pub mod enums;
+pub mod file;
 pub mod import;
 pub mod inputs;
 pub mod mutation;
