@@ -8,6 +8,7 @@
 pub mod history;
 pub mod log_audit;
 pub mod process;
+pub mod proxy;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -97,7 +98,14 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 
 /// Starts the server over a given database and clock.
 pub async fn spawn_app_on(backend: Backend, db: DbGuard, clock: Clock) -> TestApp {
-    let app = App::open(&db.url(), clock).await.expect("open the app");
+    let url = db.url();
+    spawn_app_via(backend, db, &url, clock).await
+}
+
+/// Starts the server over a given database, reached at `url` (e.g. through a
+/// [`proxy::TcpProxy`]); tokens are created through the same URL.
+pub async fn spawn_app_via(backend: Backend, db: DbGuard, url: &str, clock: Clock) -> TestApp {
+    let app = App::open(url, clock).await.expect("open the app");
     app.read.spawn_follower();
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let port = listener.local_addr().expect("local addr").port();

@@ -11,6 +11,9 @@ use serde_json::json;
 use duban_store::Db;
 use duban_tests::{Backend, TestApp, spawn_app};
 
+#[path = "api_tokens/outage.rs"]
+mod outage;
+
 const ME: &str = "{ me { name role } }";
 
 /// How long a revocation may take to reach the server: the notification is delivered at

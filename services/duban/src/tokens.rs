@@ -1,24 +1,38 @@
 //! The tokens a server has looked up, kept while the store can vouch that no stored
-//! token changed since ([`EventStore::token_epoch`]): on PostgreSQL a trigger notifies
-//! every server of a revocation at its commit, so a request with a known token needs
-//! no query. SQLite gives no such notice, so there every request looks its token up.
-
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+//! token changed since ([`EventStore::token_epoch`]): on PostgreSQL every revocation is
+//! notified to every server at its commit and a heartbeat proves that notifications are
+//! arriving, so a request with a known token needs no query. SQLite gives no such
+//! notice, so there every request looks its token up. Where the store cannot vouch and
+//! the database does not answer, authentication fails closed.
 
 use duban_store::EventStore;
+use quick_cache::sync::Cache;
 
 use crate::auth::{TokenInfo, authenticate, hash_token};
 use crate::error::ServiceResult;
 
-/// Entries kept before the cache starts again from empty: far more tokens than a
-/// county hands out, small enough (a few MB) not to matter.
+/// Entries kept: far more tokens than a county hands out; the least used go first.
 const CAPACITY: usize = 10_000;
 
 /// Token hash → (the epoch it was looked up under, the live token).
-#[derive(Debug, Default)]
 pub struct TokenCache {
-    entries: Mutex<HashMap<String, (u64, TokenInfo)>>,
+    entries: Cache<String, (u64, TokenInfo)>,
+}
+
+impl Default for TokenCache {
+    fn default() -> Self {
+        Self {
+            entries: Cache::new(CAPACITY),
+        }
+    }
+}
+
+impl std::fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenCache")
+            .field("entries", &self.entries.len())
+            .finish()
+    }
 }
 
 impl TokenCache {
@@ -29,27 +43,41 @@ impl TokenCache {
         store: &dyn EventStore,
         token: &str,
     ) -> ServiceResult<TokenInfo> {
+        self.lookup(store, token, store.token_epoch()).await
+    }
+
+    /// [`TokenCache::authenticate`] for delivering the event at `position`: the cache
+    /// serves only when every token change committed before that event is known, so an
+    /// event recorded after a revocation never reaches the revoked token's holder.
+    pub async fn authenticate_through(
+        &self,
+        store: &dyn EventStore,
+        token: &str,
+        position: i64,
+    ) -> ServiceResult<TokenInfo> {
+        self.lookup(store, token, store.token_epoch_through(position))
+            .await
+    }
+
+    async fn lookup(
+        &self,
+        store: &dyn EventStore,
+        token: &str,
         // Read before the lookup: a change committed during it moves the epoch on, and
         // the entry, stored under the older epoch, is then never used.
-        let Some(epoch) = store.token_epoch() else {
+        epoch: Option<u64>,
+    ) -> ServiceResult<TokenInfo> {
+        let Some(epoch) = epoch else {
             return authenticate(&store.db(), token).await;
         };
         let hash = hash_token(token);
-        if let Some((seen, info)) = self.lock().get(&hash)
-            && *seen == epoch
+        if let Some((seen, info)) = self.entries.get(&hash)
+            && seen == epoch
         {
-            return Ok(info.clone());
+            return Ok(info);
         }
         let info = authenticate(&store.db(), token).await?;
-        let mut entries = self.lock();
-        if entries.len() >= CAPACITY {
-            entries.clear();
-        }
-        entries.insert(hash, (epoch, info.clone()));
+        self.entries.insert(hash, (epoch, info.clone()));
         Ok(info)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (u64, TokenInfo)>> {
-        self.entries.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

@@ -126,8 +126,17 @@ pub trait EventStore: Send + Sync {
     /// The token epoch, where this backend is told of every change to a stored token:
     /// a token looked up under epoch `n` is still as it was while this returns `Some(n)`.
     /// `None` (SQLite, which cannot tell a server of another process's writes, or a
-    /// PostgreSQL listener that is not connected) means tokens must be looked up anew.
+    /// PostgreSQL listener that is not connected or has not confirmed lately that
+    /// notifications reach it) means tokens must be looked up anew. Epochs never repeat.
     fn token_epoch(&self) -> Option<u64> {
+        None
+    }
+
+    /// [`EventStore::token_epoch`], provided every token change committed before the
+    /// event at `position` is known to have been told: what a subscription asks before
+    /// it delivers that event.
+    fn token_epoch_through(&self, position: i64) -> Option<u64> {
+        let _ = position;
         None
     }
 }

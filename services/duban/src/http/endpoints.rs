@@ -40,14 +40,17 @@ pub async fn viewer_of(app: &App, req: &HttpRequest) -> Result<TokenInfo, HttpRe
             app.metrics.error("UNAUTHENTICATED");
             Err(goh::unauthenticated(req, &message))
         }
+        // Fail closed: without the database a token cannot be checked (a revocation may
+        // have been missed), so nothing is served; 503 says that trying again may work.
         Err(e) => {
             tracing::error!(error = %e, "authentication failed");
             app.metrics.error("INTERNAL");
             Err(goh::error_response(
                 goh::negotiate(req).unwrap_or(goh::ResponseMediaType::Json),
-                actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+                actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
                 "INTERNAL",
-                "internal error; the cause has been logged for the operators",
+                "the database cannot be reached, so the bearer token cannot be checked; \
+                 try again shortly (the cause has been logged for the operators)",
             ))
         }
     }

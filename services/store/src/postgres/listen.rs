@@ -4,45 +4,39 @@
 //! notifications sent while disconnected are lost.
 //!
 //! The same connection LISTENs on [`TOKENS_CHANNEL`], which a trigger notifies when a
-//! stored token changes; each notification, and each time the connection is lost or
-//! re-established, moves the [`TokenEpoch`] on, so that token lookups cached under an
-//! older epoch are not used again.
+//! stored token changes, and on which this process sends itself a heartbeat every
+//! [`HEARTBEAT_EVERY`]; [`TokenEpoch`] turns both into what a server may assume about
+//! its cached token lookups.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 use tokio::sync::watch;
 
-use crate::notify::advance;
+use crate::notify::{TaskGuard, advance};
 use crate::postgres::read;
+use crate::postgres::token_epoch::{HEARTBEAT_EVERY, TokenEpoch};
 
 /// The NOTIFY channel; the payload is the new head position.
 pub const CHANNEL: &str = "duban_events";
 
-/// The NOTIFY channel of token changes (see migration `0003_token_changes.sql`).
+/// The NOTIFY channel of token changes (see migration `0003_token_changes.sql`) and of
+/// the listeners' heartbeats (payload `hb:<process>:<sequence>`).
 pub const TOKENS_CHANNEL: &str = "duban_tokens";
-
-/// The current token epoch: `Some(n)` while the listener is connected (`n` moves on
-/// with every token change and reconnection), `None` while it is not, when nothing
-/// about tokens may be assumed.
-pub(crate) type TokenEpoch = std::sync::Mutex<Option<u64>>;
-
-/// Moves the epoch on (connected) or marks it unknown (disconnected).
-fn set_epoch(epoch: &TokenEpoch, connected: bool) {
-    let mut current = epoch
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let next = current.map_or(0, |n| n + 1);
-    *current = connected.then_some(next);
-}
 
 /// Listens until the pool is closed, reconnecting after errors.
 pub(crate) async fn listen(pool: PgPool, head: Arc<watch::Sender<i64>>, tokens: Arc<TokenEpoch>) {
+    let process = uuid::Uuid::new_v4().simple().to_string();
+    let _heartbeat = TaskGuard(tokio::spawn(heartbeat(
+        pool.clone(),
+        Arc::clone(&tokens),
+        process.clone(),
+    )));
     loop {
-        let outcome = run(&pool, &head, &tokens).await;
-        set_epoch(&tokens, false);
+        let outcome = run(&pool, &head, &tokens, &process).await;
+        tokens.moved(false);
         let error = match outcome {
             Ok(()) => return,
             Err(error) => error,
@@ -55,29 +49,63 @@ pub(crate) async fn listen(pool: PgPool, head: Arc<watch::Sender<i64>>, tokens: 
     }
 }
 
+/// Sends this process's heartbeat through the database, forever.
+async fn heartbeat(pool: PgPool, tokens: Arc<TokenEpoch>, process: String) {
+    let mut every = tokio::time::interval(HEARTBEAT_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let sequence = tokens.heartbeat_sent(Instant::now());
+        let send = sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(TOKENS_CHANNEL)
+            .bind(format!("hb:{process}:{sequence}"))
+            .execute(&pool);
+        match tokio::time::timeout(HEARTBEAT_EVERY * 2, send).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => tracing::debug!(%error, "token heartbeat not sent"),
+            Err(_) => tracing::debug!("token heartbeat timed out"),
+        }
+    }
+}
+
 async fn run(
     pool: &PgPool,
     head: &watch::Sender<i64>,
     tokens: &TokenEpoch,
+    process: &str,
 ) -> Result<(), sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
     listener.listen_all([CHANNEL, TOKENS_CHANNEL]).await?;
-    set_epoch(tokens, true);
-    catch_up(pool, head).await;
+    tokens.moved(true);
+    catch_up(pool, head, tokens).await;
     loop {
         match listener.try_recv().await {
             Ok(Some(notification)) if notification.channel() == TOKENS_CHANNEL => {
-                set_epoch(tokens, true);
+                match notification.payload().strip_prefix("hb:") {
+                    Some(beat) => {
+                        if let Some((from, sequence)) = beat.split_once(':')
+                            && from == process
+                            && let Ok(sequence) = sequence.parse()
+                        {
+                            tokens.heartbeat_received(sequence);
+                        }
+                    }
+                    None => tokens.token_changed(),
+                }
             }
             Ok(Some(notification)) => match notification.payload().parse::<i64>() {
-                Ok(position) => advance(head, position),
-                Err(_) => catch_up(pool, head).await,
+                Ok(position) => {
+                    tokens.notified(position);
+                    advance(head, position);
+                }
+                Err(_) => catch_up(pool, head, tokens).await,
             },
-            // The connection was lost and re-established: look at the head instead,
-            // and forget what was learnt about tokens before.
+            // The connection was lost and re-established: what was sent in between is
+            // lost, so forget what was confirmed about tokens and look at the head.
             Ok(None) => {
-                set_epoch(tokens, true);
-                catch_up(pool, head).await;
+                tokens.moved(false);
+                tokens.moved(true);
+                catch_up(pool, head, tokens).await;
             }
             Err(sqlx::Error::PoolClosed) => return Ok(()),
             Err(error) => return Err(error),
@@ -85,9 +113,12 @@ async fn run(
     }
 }
 
-async fn catch_up(pool: &PgPool, head: &watch::Sender<i64>) {
+async fn catch_up(pool: &PgPool, head: &watch::Sender<i64>, tokens: &TokenEpoch) {
     match read::head(pool).await {
-        Ok(position) => advance(head, position),
+        Ok(position) => {
+            tokens.notified(position);
+            advance(head, position);
+        }
         Err(error) => tracing::debug!(%error, "reading the head after reconnecting failed"),
     }
 }

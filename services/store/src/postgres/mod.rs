@@ -5,6 +5,7 @@ mod copy_page;
 pub(crate) mod group;
 mod listen;
 pub(crate) mod read;
+mod token_epoch;
 
 pub use listen::CHANNEL;
 
@@ -43,7 +44,7 @@ const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 pub struct PgStore {
     pool: PgPool,
     head: Arc<watch::Sender<i64>>,
-    tokens: Arc<listen::TokenEpoch>,
+    tokens: Arc<token_epoch::TokenEpoch>,
     faults: Arc<Faults>,
     committer: Committer,
     _listener: TaskGuard,
@@ -67,7 +68,7 @@ impl PgStore {
         POSTGRES_MIGRATOR.run(&pool).await?;
         let (head, _) = watch::channel(read::head(&pool).await?);
         let head = Arc::new(head);
-        let tokens = Arc::new(listen::TokenEpoch::default());
+        let tokens = Arc::new(token_epoch::TokenEpoch::default());
         let listener = tokio::spawn(listen::listen(
             pool.clone(),
             Arc::clone(&head),
@@ -190,9 +191,11 @@ impl EventStore for PgStore {
     }
 
     fn token_epoch(&self) -> Option<u64> {
-        *self
-            .tokens
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.tokens.current(std::time::Instant::now())
+    }
+
+    fn token_epoch_through(&self, position: i64) -> Option<u64> {
+        self.tokens
+            .current_through(position, std::time::Instant::now())
     }
 }
