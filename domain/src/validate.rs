@@ -34,6 +34,17 @@ pub fn evidence(raw: &[String]) -> Result<Vec<String>, DomainError> {
 }
 
 fn bounded(field: &'static str, text: &str, max: usize) -> Result<String, DomainError> {
+    // Line breaks and tabs belong in notes; other control characters (NUL above all,
+    // which PostgreSQL text cannot hold) are never meant.
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(DomainError::invalid(
+            field,
+            "must not contain control characters",
+        ));
+    }
     let count = text.chars().count();
     if count > max {
         return Err(DomainError::invalid(

@@ -12,7 +12,7 @@
 //! Requests come from a seeded generator: the seed is printed; rerun one with
 //! `DUBAN_HOSTILE_SEED=<seed>`. `DUBAN_HOSTILE_REQUESTS` sets the count. The default is
 //! 20 000 because a debug build on two cores answers 350 to 600 requests a second (the
-//! heavy ones — 1 MiB bodies, 10 000 aliases, 50 000 nested brackets — dominate), so
+//! heavy ones — bodies at the size limit, 10 000 aliases, 50 000 nested brackets — dominate), so
 //! 100 000 took 165 to 285 s, over the three minutes a CI step may spend here. The
 //! full-size run:
 //!

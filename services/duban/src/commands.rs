@@ -11,10 +11,10 @@ use std::sync::Arc;
 
 use duban_domain::aggregate::{Aggregate, replay, version_of};
 use duban_domain::error::check_expected_version;
-use duban_domain::{Actor, Event, Role};
+use duban_domain::{Actor, DomainError, Event, Role};
 use duban_store::{
-    EventStore, ExpectedVersion, Metadata, NewEvent, RecordedEvent, StoreError, StreamAppend,
-    StreamBound,
+    EventStore, ExpectedVersion, MAX_COMMAND_ID_BYTES, Metadata, NewEvent, RecordedEvent,
+    StoreError, StreamAppend, StreamBound,
 };
 
 use crate::clock::Clock;
@@ -81,18 +81,30 @@ pub fn metadata(actor: &Actor, command_id: Option<&str>) -> Metadata {
     }
 }
 
+/// Refuses a command id that is empty, too long, or holds NUL (which PostgreSQL text
+/// cannot hold), the same on every backend.
+pub fn check_command_id(command_id: &str) -> ServiceResult<()> {
+    let problem = if command_id.is_empty() {
+        "must not be empty".to_string()
+    } else if command_id.len() > MAX_COMMAND_ID_BYTES {
+        format!(
+            "at most {MAX_COMMAND_ID_BYTES} bytes (got {})",
+            command_id.len()
+        )
+    } else if command_id.contains('\0') {
+        "must not contain the NUL character".to_string()
+    } else {
+        return Ok(());
+    };
+    Err(ServiceError::invalid("commandId", problem))
+}
+
 /// The events a command id recorded the first time, if it was handled before.
 pub async fn find_command(
     store: &dyn EventStore,
     command_id: &str,
 ) -> ServiceResult<Option<Vec<RecordedEvent>>> {
-    // PostgreSQL text cannot hold NUL: refuse it as input rather than fail in the query.
-    if command_id.contains('\0') {
-        return Err(ServiceError::invalid(
-            "commandId",
-            "must not contain the NUL character",
-        ));
-    }
+    check_command_id(command_id)?;
     let sql = "SELECT first_position, event_count FROM commands WHERE command_id = $1";
     let found: Option<(i64, i64)> = crate::on_db!(store.db(), |pool| sqlx::query_as(sql)
         .bind(command_id)
@@ -195,13 +207,26 @@ impl CommandService {
             };
             let version = version_of(state.as_ref());
             let now = self.clock.now();
-            let decided = check_expected_version(options.expected_version, version)
-                .and_then(|()| A::decide(state.as_ref(), &command, actor, now));
+            // Who may act is decided before the version is compared: a sender who may
+            // not touch this stream learns nothing of it, its version included.
+            let decided = match A::decide(state.as_ref(), &command, actor, now) {
+                Err(forbidden @ DomainError::Forbidden { .. }) => Err(forbidden),
+                decided => {
+                    check_expected_version(options.expected_version, version).and_then(|()| decided)
+                }
+            };
             let events = match decided {
                 // A refusal or a no-op on a snapshot is only believed on stored state.
                 Ok(events) if cached && events.is_empty() => continue,
                 Err(_) if cached => continue,
                 Ok(events) => events,
+                // The same command id may have won while this one loaded: its answer.
+                Err(e @ DomainError::VersionConflict { .. }) => {
+                    return match self.already_handled::<A>(stream_id, actor, options).await? {
+                        Some(first) => Ok(first),
+                        None => Err(e.into()),
+                    };
+                }
                 Err(e) => return Err(e.into()),
             };
             if events.is_empty() {
@@ -218,7 +243,15 @@ impl CommandService {
                 events: events.iter().map(encode).collect(),
             }];
             let meta = metadata(actor, options.command_id.as_deref());
-            match self.store.append(batch, &meta, now).await {
+            let appended = self.store.append(batch, &meta, now).await;
+            // Another request with the same command id may have won the race: the answer
+            // is then its answer, whatever our expected version was.
+            if let Err(StoreError::VersionConflict { .. }) = &appended
+                && let Some(first) = self.already_handled::<A>(stream_id, actor, options).await?
+            {
+                return Ok(first);
+            }
+            match appended {
                 Ok(appended) => {
                     let state = if appended.duplicate {
                         self.snapshots.forget(stream_id);
@@ -268,6 +301,9 @@ impl CommandService {
         command_id: Option<&str>,
         at: DateTime<Utc>,
     ) -> ServiceResult<(Arc<[RecordedEvent]>, bool)> {
+        if let Some(id) = command_id {
+            check_command_id(id)?;
+        }
         let meta = metadata(actor, command_id);
         let appended = self.store.append(batch, &meta, at).await?;
         Ok((appended.events, appended.duplicate))

@@ -65,3 +65,8 @@ pub use postgres::{CHANNEL, PgStore};
 pub use sqlite::SqliteStore;
 pub use store::{Db, EventStore, StreamBound};
 pub use verify::IntegrityReport;
+
+/// The longest command id, in bytes, that the service accepts and an imported log may
+/// carry: room for any UUID or client key, and far below what a PostgreSQL index entry
+/// can hold (about 2,700 bytes), so a log moves between backends.
+pub const MAX_COMMAND_ID_BYTES: usize = 200;

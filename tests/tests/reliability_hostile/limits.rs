@@ -1,4 +1,4 @@
-//! Fixed examples next to the generated run: a body over the 1 MiB limit gets 413 with a
+//! Fixed examples next to the generated run: a body over the 16 MiB limit gets 413 with a
 //! coded GraphQL error (and one just under it is answered); an argument that does not
 //! coerce to its type gets an error with `extensions.code` BAD_USER_INPUT (it used to come
 //! back without a code, because async-graphql reports it from execution, with a path); a
@@ -17,7 +17,7 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use super::request;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_body_over_one_mebibyte_is_refused_with_413() {
+async fn a_body_over_the_limit_is_refused_with_413() {
     for backend in Backend::ALL {
         let Some(app) = spawn_app(backend).await else {
             continue;

@@ -66,8 +66,13 @@ use serde_json::{Map, Value as Json, json};
 
 use super::documents::DocumentCache;
 
-/// The largest request body accepted, in bytes (1 MiB). Larger bodies get 413.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The largest request body accepted, in bytes (16 MiB: a plan document or statistics
+/// table of up to 10 MiB sent inline as base64). Larger bodies get 413.
+pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// How long a request body may stall between two chunks before it is refused with 408:
+/// a client that stops sending midway must not hold its connection.
+pub const BODY_STALL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// `extensions.code` of request errors (bad JSON, bad parameters, bad documents).
 pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
@@ -300,15 +305,37 @@ pub async fn read_body(req: &HttpRequest, payload: Payload) -> Result<Bytes, Rej
     if declared.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
         return Err(body_too_large(req));
     }
-    match payload.to_bytes_limited(MAX_BODY_BYTES).await {
-        Ok(Ok(body)) => Ok(body),
-        Ok(Err(err)) => Err(Rejection::new(
-            fallback_media_type(req),
-            StatusCode::BAD_REQUEST,
-            BAD_USER_INPUT,
-            &format!("could not read the request body: {err}"),
-        )),
-        Err(_) => Err(body_too_large(req)),
+    let mut payload = payload;
+    let mut body = actix_web::web::BytesMut::new();
+    loop {
+        match tokio::time::timeout(BODY_STALL, futures::StreamExt::next(&mut payload)).await {
+            Err(_) => {
+                return Err(Rejection::new(
+                    fallback_media_type(req),
+                    StatusCode::REQUEST_TIMEOUT,
+                    BAD_USER_INPUT,
+                    &format!(
+                        "the request body stalled for {} s; send it whole",
+                        BODY_STALL.as_secs()
+                    ),
+                ));
+            }
+            Ok(None) => return Ok(body.freeze()),
+            Ok(Some(Ok(chunk))) => {
+                if body.len() + chunk.len() > MAX_BODY_BYTES {
+                    return Err(body_too_large(req));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(Some(Err(err))) => {
+                return Err(Rejection::new(
+                    fallback_media_type(req),
+                    StatusCode::BAD_REQUEST,
+                    BAD_USER_INPUT,
+                    &format!("could not read the request body: {err}"),
+                ));
+            }
+        }
     }
 }
 
@@ -318,8 +345,9 @@ fn body_too_large(req: &HttpRequest) -> Rejection {
         StatusCode::PAYLOAD_TOO_LARGE,
         BAD_USER_INPUT,
         &format!(
-            "the request body is larger than the limit of {MAX_BODY_BYTES} bytes (1 MiB); \
-             send a smaller document or fewer variables"
+            "the request body is larger than the limit of {MAX_BODY_BYTES} bytes ({} MiB); \
+             send a smaller document or fewer variables",
+            MAX_BODY_BYTES / (1024 * 1024)
         ),
     )
 }
@@ -532,7 +560,7 @@ fn params_from_json_body(body: &[u8]) -> Result<Params, String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err("the request body is empty: send a JSON object with a query".to_owned());
     }
-    let value: Json = serde_json::from_slice(body)
+    let value: Json = super::strict_json::from_slice(body)
         .map_err(|err| format!("the request body is not valid JSON: {err}"))?;
     let Json::Object(mut object) = value else {
         return Err(
@@ -1272,7 +1300,7 @@ mod tests {
         assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
         assert!(!answer.has_data());
         let message = answer.body["errors"][0]["message"].as_str().unwrap();
-        assert!(message.contains("1048576"), "{message}");
+        assert!(message.contains(&MAX_BODY_BYTES.to_string()), "{message}");
     }
 
     async fn read(req: TestRequest) -> Result<Bytes, Rejection> {

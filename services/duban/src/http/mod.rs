@@ -8,6 +8,7 @@
 //! - [`response_cache`]: whole answers to the dashboard queries, while they hold.
 //! - [`documents`]: parsed GraphQL documents by their text.
 //! - [`export`]: /export/ledger.csv and /export/ledger.xlsx.
+//! - [`strict_json`]: JSON bodies read with duplicate keys refused.
 
 pub mod documents;
 pub mod endpoints;
@@ -15,6 +16,7 @@ pub mod export;
 pub mod graphql_over_http;
 pub mod ops;
 pub mod response_cache;
+pub mod strict_json;
 
 use std::net::TcpListener;
 use std::sync::Arc;

@@ -135,6 +135,13 @@ impl LogImport {
             }
         }
         if let Some(command_id) = meta.command_id {
+            if command_id.len() > crate::MAX_COMMAND_ID_BYTES {
+                return Err(refuse(format!(
+                    "command id of {} bytes is longer than the {} bytes a command id may have",
+                    command_id.len(),
+                    crate::MAX_COMMAND_ID_BYTES
+                )));
+            }
             match self.commands.get_mut(&command_id) {
                 Some(span)
                     if span.first + span.count == entry.position
