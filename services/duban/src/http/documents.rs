@@ -2,9 +2,9 @@
 //!
 //! Clients send the same few documents over and over with different variables (a
 //! department's app reports progress with one mutation text). Parsing is the largest
-//! single cost of such a request in this server (async-graphql's pest parser: 8 % of the
-//! process's CPU under the HTTP command benchmark), and cloning a parsed document is much
-//! cheaper, so the documents that parsed are kept, up to a bound.
+//! single cost of such a request in this server (async-graphql's pest parser), and
+//! cloning a parsed document is much cheaper, so the documents that parsed are kept,
+//! up to a bound.
 
 use async_graphql::parser::types::ExecutableDocument;
 
