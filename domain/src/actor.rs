@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::DomainError;
 use crate::ids::DepartmentId;
 
-/// The roles of DOMAIN.md, plus the system clock that records overdue tasks.
+/// The roles of docs/domain.md, plus the system clock that records overdue tasks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Role {

@@ -1,6 +1,6 @@
 //! Identifiers of aggregates and the names of their event streams.
 //!
-//! Streams are named `<type>-<uuid>` (DOMAIN.md); the id newtypes parse either the bare
+//! Streams are named `<type>-<uuid>` (docs/domain.md); the id newtypes parse either the bare
 //! UUID or the full stream name, so a client may pass whichever it holds.
 
 use serde::{Deserialize, Serialize};

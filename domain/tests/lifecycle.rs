@@ -1,5 +1,5 @@
 //! Given/when/then for every transition and every rejection of the task lifecycle in
-//! DOMAIN.md: creation of measures, milestones and rectification items; who may do what;
+//! docs/domain.md: creation of measures, milestones and rectification items; who may do what;
 //! invalid input per field; invalid transitions from each state; the overdue clock in
 //! Asia/Shanghai; closed late vs on time; re-assignment; reopening; version conflicts.
 
@@ -1597,11 +1597,11 @@ fn at_most_one_hundred_cooperating_departments() {
 // Invalid transitions from each state that forbids a command
 // ---------------------------------------------------------------------------------------
 
-/// The states from which DOMAIN.md (and, where it is silent, the code) forbids a command.
+/// The states from which docs/domain.md (and, where it is silent, the code) forbids a command.
 fn forbidden_from(name: &str) -> &'static [S] {
     match name {
         "assign" | "re-assign" | "cancel" => &[S::Closed, S::Cancelled],
-        // DOMAIN.md: "not on CLOSED or CANCELLED"; the code also refuses DEFINED, which
+        // docs/domain.md: "not on CLOSED or CANCELLED"; the code also refuses DEFINED, which
         // has no lead or cooperating department to report.
         "report progress" => &[S::Defined, S::Closed, S::Cancelled],
         "submit" => &[S::Defined, S::PendingVerification, S::Closed, S::Cancelled],

@@ -113,7 +113,7 @@ fn who() -> impl Strategy<Value = Who> {
     ]
 }
 
-/// An actor whom DOMAIN.md lets issue `cmd` (on a task it is involved in).
+/// An actor whom docs/domain.md lets issue `cmd` (on a task it is involved in).
 fn plausible(cmd: &Cmd) -> BoxedStrategy<Who> {
     match cmd {
         Cmd::Progress { .. } => {
@@ -374,7 +374,7 @@ fn shift(date: NaiveDate, days: i64) -> NaiveDate {
     date + Duration::days(days)
 }
 
-/// DOMAIN.md, independently of `time.rs`: due on D means overdue from D+1 00:00 in
+/// docs/domain.md, independently of `time.rs`: due on D means overdue from D+1 00:00 in
 /// Asia/Shanghai, which is UTC+8 all year (no DST since 1991).
 fn overdue_instant(due: NaiveDate) -> DateTime<Utc> {
     let next = due.succ_opt().expect("a next day");
@@ -392,7 +392,7 @@ fn advance(now: DateTime<Utc>, tick: Tick, state: Option<&Task>) -> DateTime<Utc
 }
 
 // ---------------------------------------------------------------------------------------
-// The lifecycle as DOMAIN.md draws it
+// The lifecycle as docs/domain.md draws it
 // ---------------------------------------------------------------------------------------
 
 /// Whether `event` may move a task of `kind` from `from` (None: no task yet) to `to`.
@@ -453,7 +453,7 @@ fn event_type_of(command: &TaskCommand) -> &'static str {
     }
 }
 
-/// For the office with well-formed input: whether DOMAIN.md lets the command through in
+/// For the office with well-formed input: whether docs/domain.md lets the command through in
 /// this state. `None` where the answer also depends on the input.
 fn office_may(task: &Task, cmd: &Cmd) -> Option<bool> {
     let s = task.status;

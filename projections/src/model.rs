@@ -81,9 +81,9 @@ impl ReadModel {
             Key::Task(id) => match self.tasks.get_mut(&id) {
                 // Most events change a task that exists: it is changed where it lies
                 // (moving a view out of the map and back shifted B-tree nodes of large
-                // values on every event: ~6 % of a rebuild's CPU), found once (looked up
-                // again for the index before and after, the fold of 1M events took
-                // 0.77–1.08 s instead of 0.56–0.82 s).
+                // values on every event, a visible share of a rebuild's CPU), and found
+                // once (looking it up again for the index before and after slowed the
+                // fold by about a third).
                 Some(view) => {
                     let before = Involved::of(Some(view));
                     view.apply(env);

@@ -2,7 +2,7 @@
 //! (read by introspection, so a new operation without a rule fails the test with its
 //! name) × {no token, bad token, OFFICE, DEPARTMENT lead of the task, DEPARTMENT
 //! cooperating on it, DEPARTMENT of another department, AUDITOR}. Each cell sends a valid
-//! request against a prepared world and asserts DOMAIN.md's rule: 401 UNAUTHENTICATED
+//! request against a prepared world and asserts the rule in docs/domain.md: 401 UNAUTHENTICATED
 //! without a valid token; success with data scoped to the viewer, or FORBIDDEN; a refused
 //! or read-only request records no event, a permitted mutation records at least one.
 //! `taskEvents` is covered over WebSocket in `reliability_roles/subscription.rs`.

@@ -1,5 +1,5 @@
 //! duban-import: reads a county education plan — plain Chinese text, as published
-//! (see `../shared/seeds/`) — into a plan, its phases, its measures and the departments
+//! (real ones are under `tests/fixtures/`) — into a plan, its phases, its measures and the departments
 //! they name. Pure: no IO; text in, structure out.
 //!
 //! ```

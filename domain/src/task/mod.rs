@@ -35,7 +35,7 @@ pub enum TaskKind {
     Rectification,
 }
 
-/// The states of the task lifecycle (DOMAIN.md).
+/// The states of the task lifecycle (docs/domain.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TaskStatus {

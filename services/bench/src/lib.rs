@@ -11,6 +11,8 @@
 //! - [`cpu`]: the machine's busy CPU per operation (`/proc/stat`).
 //! - [`report`]: figures, load averages, ratios, table and JSON; [`stats`]: percentiles
 //!   and /proc; [`db`]: fresh databases.
+//! - [`results`]: kept runs (`services/bench/results/*.json`) and the targets table
+//!   `duban-bench results` prints from them.
 
 pub mod client;
 pub mod config;
@@ -19,6 +21,7 @@ pub mod db;
 pub mod generate;
 pub mod limits;
 pub mod report;
+pub mod results;
 pub mod server;
 pub mod stats;
 pub mod workloads;

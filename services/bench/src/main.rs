@@ -3,14 +3,18 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
+use duban_bench::results::{Run, load, targets_table};
 use duban_bench::{Backend, Config, ServerMode, run_all};
 
 /// Benchmarks of duban on SQLite and PostgreSQL, with the databases' limits.
 #[derive(Parser, Debug)]
-#[command(name = "duban-bench")]
+#[command(name = "duban-bench", args_conflicts_with_subcommands = true)]
 struct Args {
+    /// Instead of running: print from the kept runs.
+    #[command(subcommand)]
+    command: Option<Kept>,
     /// Everything in seconds (20,000 events, 1 s runs); other flags still apply.
     #[arg(long)]
     toy: bool,
@@ -55,11 +59,67 @@ struct Args {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Also keep the run as `<DIR>/<start>-<commit>.json` (e.g. services/bench/results).
+    #[arg(long)]
+    save: Option<PathBuf>,
+    /// The host in words, kept with a saved run.
+    #[arg(long, default_value = "")]
+    host: String,
+}
+
+/// Subcommands over the kept runs.
+#[derive(Subcommand, Debug)]
+enum Kept {
+    /// Prints the targets table of the latest kept run (or of every one).
+    Results {
+        /// The directory of kept runs.
+        #[arg(long, default_value = "services/bench/results")]
+        dir: PathBuf,
+        /// Every run, oldest first, instead of the latest.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+/// Prints the targets of the kept runs in `dir`.
+fn print_results(dir: &std::path::Path, all: bool) -> duban_bench::BenchResult<()> {
+    let runs = load(dir)?;
+    let shown = if all {
+        &runs[..]
+    } else {
+        &runs[runs.len().saturating_sub(1)..]
+    };
+    if shown.is_empty() {
+        return Err(format!("no kept runs in {}", dir.display()).into());
+    }
+    for run in shown {
+        println!("{}", targets_table(run));
+    }
+    Ok(())
+}
+
+/// The commit being measured (short hash), or `unknown` outside a git checkout.
+fn commit() -> String {
+    std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "unknown".into())
 }
 
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
+    if let Some(Kept::Results { dir, all }) = &args.command {
+        if let Err(e) = print_results(dir, *all) {
+            eprintln!("duban-bench results: {e}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    let started = chrono::Utc::now();
     let mut config = if args.toy {
         Config::toy()
     } else {
@@ -96,7 +156,28 @@ async fn main() {
     config.limits = !args.no_limits;
     config.only = args.only.unwrap_or_default();
     config.log_url = args.log_url;
-    match run_all(&config).await {
+    let outcome = run_all(&config).await;
+    if let (Ok(report), Some(dir)) = (&outcome, &args.save) {
+        let run = Run {
+            started: started.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            commit: commit(),
+            host: args.host.clone(),
+            report: report.clone(),
+        };
+        let path = dir.join(format!(
+            "{}-{}.json",
+            started.format("%Y-%m-%dT%H%MZ"),
+            run.commit
+        ));
+        let text = serde_json::to_string_pretty(&run).expect("a run serialises");
+        if let Err(e) = std::fs::write(&path, text) {
+            eprintln!(
+                "duban-bench: could not keep the run in {}: {e}",
+                path.display()
+            );
+        }
+    }
+    match outcome {
         Ok(report) if args.json => {
             println!(
                 "{}",

@@ -4,13 +4,13 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::{Backend, Config};
 use crate::stats::{Latency, Machine, load1};
 
 /// One measured number.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Figure {
     /// The workload (`1 http commands`, …).
     pub workload: String,
@@ -25,7 +25,7 @@ pub struct Figure {
 }
 
 /// The load average around one workload.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Section {
     /// The workload.
     pub workload: String,
@@ -48,7 +48,7 @@ pub struct Mark {
 }
 
 /// duban's figure divided by the database limit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ratio {
     /// The backend.
     pub backend: String,
@@ -63,7 +63,7 @@ pub struct Ratio {
 }
 
 /// Everything a run measured.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     /// The machine.
     pub machine: Machine,

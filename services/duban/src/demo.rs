@@ -30,8 +30,11 @@ use crate::ops::raise_rectification::RectificationInput;
 pub const LICHENG_PLAN: &str = include_str!("../demo/licheng_plan.txt");
 const IMPORT_ID: &str = "demo:import-licheng";
 
+/// A date of the demo's fixed data set; a mistyped one is a bug in this file, so it
+/// panics rather than becoming some other day.
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    NaiveDate::from_ymd_opt(y, m, d)
+        .unwrap_or_else(|| panic!("demo date {y}-{m:02}-{d:02} is not a calendar date"))
 }
 
 /// 09:30 Asia/Shanghai on a day.
@@ -453,4 +456,13 @@ pub async fn print_tokens(app: &App) -> ServiceResult<()> {
     }
     println!("  AUDITOR    {auditor}");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    #[should_panic(expected = "demo date 2025-02-30 is not a calendar date")]
+    fn a_mistyped_demo_date_panics() {
+        super::day(2025, 2, 30);
+    }
 }

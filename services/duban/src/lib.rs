@@ -9,6 +9,7 @@
 //!   [`ops::tick`] is the overdue clock; [`ops::import_plan`] the plan importer.
 //! - [`readmodel`]: the read models at run time, persisted with their checkpoint.
 //! - [`graphql`]: the schema; [`http`]: the server; [`ledger`]: the ledger exports.
+//! - [`bounded`]: the one bounded cache type (quick_cache) behind every cache below.
 //! - [`auth`]: bearer tokens; [`tokens`]: the tokens a server has looked up; [`clock`]: the injected clock; [`metrics`]: Prometheus.
 //! - [`cli`], [`progress`], [`telemetry`]: the command line; [`demo`]: the demo data set.
 //! - [`transfer`]: export/import of the whole log (JSON Lines) and SQLite backups.
@@ -17,6 +18,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod bounded;
 pub mod cli;
 pub mod clock;
 pub mod commands;

@@ -4,37 +4,34 @@
 //! system only from the top of a heap. A fold over the whole log (the start-up catch-up,
 //! a rebuild, a quarterly dispatch replay) allocates and frees hundreds of MiB in pages
 //! and decoded events; without a trim the server stays resident at that peak although
-//! nothing uses it (at 1M events: ~46 MiB after a dispatch replay, measured in
-//! services/bench/HISTORY.md). Called only after such folds, never per request: a trim
-//! walks and locks every arena in turn.
+//! nothing uses it. Called only after such folds, never per request: a trim walks and
+//! locks every arena in turn.
+//!
+//! Only glibc needs either call; the FFI is in [`allocator`], which on any other target
+//! (musl, macOS) does nothing, so the crate builds everywhere.
+
+use std::ffi::c_int;
 
 /// Caps glibc's malloc arenas at one per core, at least two (its default is eight per
-/// core). Each arena keeps what its threads freed for their own reuse, so sixteen
-/// arenas on two cores held freed memory sixteen ways: at 1M events the server stayed
-/// ~11–15 MiB larger after a dispatch replay and the query load. The price is a slower
-/// rebuild (its page reader, decoder and fold queue for the arena locks: 1M events in
-/// 6.0–8.3 s instead of 5.2–5.7 s; services/bench/HISTORY.md). Call before any
-/// thread starts: glibc fixes the limit when it first needs a second arena.
+/// core). Each arena keeps what its threads freed for their own reuse, so many arenas
+/// on few cores hold freed memory many ways over and keep the server larger after a
+/// dispatch replay and a query load. The price is a slower rebuild (its page reader,
+/// decoder and fold queue for the arena locks). Call before any thread starts: glibc
+/// fixes the limit when it first needs a second arena.
 pub fn limit_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let operator_set = std::env::var_os("MALLOC_ARENA_MAX").is_some();
+    if let Some(arenas) = arena_cap(operator_set, cores)
+        && !allocator::set_arena_max(arenas)
     {
-        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        let operator_set = std::env::var_os("MALLOC_ARENA_MAX").is_some();
-        if let Some(arenas) = arena_cap(operator_set, cores) {
-            #[expect(unsafe_code, reason = "FFI call to glibc's mallopt")]
-            // SAFETY: mallopt takes two integers; called before the runtime's threads exist.
-            let set = unsafe { libc::mallopt(libc::M_ARENA_MAX, arenas) } == 1;
-            if !set {
-                eprintln!("duban: could not limit malloc arenas to {arenas}");
-            }
-        }
+        eprintln!("duban: could not limit malloc arenas to {arenas}");
     }
 }
 
 /// The arena cap for `cores` cores, or none when the operator set `MALLOC_ARENA_MAX`
 /// (glibc reads it itself, and a `mallopt` would override it).
-fn arena_cap(operator_set: bool, cores: usize) -> Option<libc::c_int> {
-    (!operator_set).then(|| libc::c_int::try_from(cores.max(2)).unwrap_or(libc::c_int::MAX))
+fn arena_cap(operator_set: bool, cores: usize) -> Option<c_int> {
+    (!operator_set).then(|| c_int::try_from(cores.max(2)).unwrap_or(c_int::MAX))
 }
 
 /// [`release_freed`] on a blocking thread, awaited (for async callers).
@@ -48,16 +45,45 @@ pub async fn release_freed_async() {
 /// came back. Does nothing off glibc (musl and other allocators return large blocks
 /// themselves).
 pub fn release_freed() -> bool {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
+    let released = allocator::trim();
+    tracing::debug!(released, "returned freed memory to the system");
+    released
+}
+
+/// glibc's two calls (`mallopt`, `malloc_trim`) through `libc`, a dependency only there.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod allocator {
+    use std::ffi::c_int;
+
+    /// Sets `M_ARENA_MAX`; true when glibc took it.
+    pub fn set_arena_max(arenas: c_int) -> bool {
+        #[expect(unsafe_code, reason = "FFI call to glibc's mallopt")]
+        // SAFETY: mallopt takes two integers; called before the runtime's threads exist.
+        let set = unsafe { libc::mallopt(libc::M_ARENA_MAX, arenas) } == 1;
+        set
+    }
+
+    /// `malloc_trim(0)`; true when pages went back.
+    pub fn trim() -> bool {
         #[expect(unsafe_code, reason = "FFI call to glibc's malloc_trim")]
         // SAFETY: malloc_trim takes no pointers; glibc locks each arena while it trims it.
         let released = unsafe { libc::malloc_trim(0) } != 0;
-        tracing::debug!(released, "returned freed memory to the system");
         released
     }
-    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-    {
+}
+
+/// Any other allocator: no arenas to cap, nothing to trim.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+mod allocator {
+    use std::ffi::c_int;
+
+    /// Nothing to set: reports success.
+    pub fn set_arena_max(_arenas: c_int) -> bool {
+        true
+    }
+
+    /// Nothing to trim.
+    pub fn trim() -> bool {
         false
     }
 }

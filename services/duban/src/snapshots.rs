@@ -9,43 +9,43 @@
 //! is answered, so a stale snapshot can never turn a valid command away.
 
 use std::any::Any;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use duban_domain::aggregate::Aggregate;
 
-/// At most this many streams are kept; past that the cache starts again empty
-/// (a task's state is about a kilobyte).
+use crate::bounded::Bounded;
+
+/// At most about this many streams are kept, the busiest (a task's state is about a
+/// kilobyte).
 const CAPACITY: usize = 10_000;
 
 /// Snapshots by stream id.
-#[derive(Default)]
 pub struct Snapshots {
-    entries: Mutex<HashMap<String, Arc<dyn Any + Send + Sync>>>,
+    entries: Bounded<String, Arc<dyn Any + Send + Sync>>,
+}
+
+impl Default for Snapshots {
+    fn default() -> Self {
+        Self {
+            entries: Bounded::new(CAPACITY),
+        }
+    }
 }
 
 impl Snapshots {
-    fn entries(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<dyn Any + Send + Sync>>> {
-        self.entries.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
     /// The last known state of `stream_id`, if it is an `A`.
     pub fn get<A: Aggregate + Send + Sync + 'static>(&self, stream_id: &str) -> Option<A> {
-        let entry = self.entries().get(stream_id).cloned()?;
+        let entry = self.entries.get(stream_id)?;
         entry.downcast_ref::<A>().cloned()
     }
 
     /// Remembers the state a successful append left.
     pub fn put<A: Aggregate + Send + Sync + 'static>(&self, stream_id: &str, state: A) {
-        let mut entries = self.entries();
-        if entries.len() >= CAPACITY && !entries.contains_key(stream_id) {
-            entries.clear();
-        }
-        entries.insert(stream_id.to_string(), Arc::new(state));
+        self.entries.insert(stream_id.to_string(), Arc::new(state));
     }
 
     /// Forgets a stream (its snapshot proved stale).
     pub fn forget(&self, stream_id: &str) {
-        self.entries().remove(stream_id);
+        self.entries.remove(stream_id);
     }
 }

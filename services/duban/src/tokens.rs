@@ -6,9 +6,8 @@
 //! the database does not answer, authentication fails closed.
 
 use duban_store::EventStore;
-use quick_cache::sync::Cache;
-
 use crate::auth::{TokenInfo, authenticate, hash_token};
+use crate::bounded::Bounded;
 use crate::error::ServiceResult;
 
 /// Entries kept: far more tokens than a county hands out; the least used go first.
@@ -16,22 +15,14 @@ const CAPACITY: usize = 10_000;
 
 /// Token hash → (the epoch it was looked up under, the live token).
 pub struct TokenCache {
-    entries: Cache<String, (u64, TokenInfo)>,
+    entries: Bounded<String, (u64, TokenInfo)>,
 }
 
 impl Default for TokenCache {
     fn default() -> Self {
         Self {
-            entries: Cache::new(CAPACITY),
+            entries: Bounded::new(CAPACITY),
         }
-    }
-}
-
-impl std::fmt::Debug for TokenCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenCache")
-            .field("entries", &self.entries.len())
-            .finish()
     }
 }
 

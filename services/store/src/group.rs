@@ -91,8 +91,8 @@ impl Committer {
     /// not queue behind the request handlers on the application's runtime: there a
     /// worker busy with handlers looks at its sockets only every few dozen tasks, and a
     /// woken writer waits its turn. On its own thread the writer is woken by its own
-    /// sockets, and the operating system favours it since it mostly sleeps (its rounds
-    /// under 16 HTTP clients took ~1.3 ms on the shared runtime; BENCHMARKS.md). When the
+    /// sockets, and the operating system favours it since it mostly sleeps (on the shared
+    /// runtime its rounds under many HTTP clients took several times longer). When the
     /// committer is dropped, its queue closes and the thread ends.
     pub(crate) fn start<W, F>(make: F) -> Result<Self, StoreError>
     where
@@ -126,8 +126,8 @@ impl Committer {
     /// commit notification (PostgreSQL's NOTIFY, heard on another connection) can wake
     /// a reader before the writer task has the database's answer. Such a read waits for
     /// the write in flight (well under a millisecond) and looks again, instead of
-    /// querying the database for what is about to be here (a third of the commits under
-    /// 16 HTTP clients made that query; BENCHMARKS.md). Positions past `head` never wait:
+    /// querying the database for what is about to be here (under many HTTP clients a large
+    /// share of the commits made that query). Positions past `head` never wait:
     /// a reader following the log to its end would otherwise chase the writer for as
     /// long as commands keep coming.
     pub(crate) async fn recent(

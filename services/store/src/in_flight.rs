@@ -5,8 +5,8 @@
 //! On PostgreSQL the commit notification reaches the listener on its own connection and
 //! can raise the store's head before the writer task has read the database's answer.
 //! A reader woken by it (the read-model follower) then found the new positions missing
-//! from [`crate::recent::Recent`] and read them from the database: under 16 HTTP clients
-//! that was a third of the commits (BENCHMARKS.md).
+//! from [`crate::recent::Recent`] and read them from the database, for a large share of
+//! the commits under many HTTP clients.
 
 use tokio::sync::watch;
 

@@ -5,7 +5,7 @@
 //! Fetched row by row through sqlx, a page of 10,000 events cost more in per-row
 //! handling (a value copy per column, a channel message and a wake-up per row) than in
 //! SQLite itself; as one text it is one value. (PostgreSQL streams rows cheaply: there,
-//! building such a text with `string_agg` made reading 1M events slower, 2.8 -> 5.1 s.)
+//! building such a text with `string_agg` made reading the log slower.)
 //!
 //! The separators cannot occur in the fields: payload and metadata are JSON, which
 //! escapes every control character, and the others are ids, names of types and numbers.
@@ -13,8 +13,8 @@
 //!
 //! The records come in the order SQLite fed them to `group_concat`, which is the order of
 //! the page's subquery (`ORDER BY position`) but is not promised by SQL; asking the
-//! aggregate itself to order them made SQLite sort every page (reading 1M events took
-//! 2.0–2.5 s instead of 0.84–0.91 s). So [`split`] sorts a page that arrives out of
+//! aggregate itself to order them made SQLite sort every page, which more than doubled
+//! the time to read the log. So [`split`] sorts a page that arrives out of
 //! order, and reports a position seen twice, or not after the page's start, as corruption.
 
 use crate::error::StoreError;

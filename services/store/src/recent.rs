@@ -8,8 +8,8 @@
 //! order, everything such a run holds is exactly what the database would return.
 //!
 //! Each append's events are kept as the shared slice its answer carries, so keeping them
-//! copies nothing (a deep copy of every event cost a bulk append of 100 events ~0.4 ms,
-//! a tenth of its time; BENCHMARKS.md).
+//! copies nothing (a deep copy of every event was a noticeable share of a bulk append's
+//! time).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -40,8 +40,8 @@ impl Recent {
     /// Remembers the events of an append just committed (ignored unless they come after
     /// the newest kept), letting go of the oldest appends past [`KEEP`] events. Those are
     /// returned, for the writer task to drop once its answers are sent: usually the last
-    /// owner, it frees every event of them (payloads included), which took ~15 % of its
-    /// time per bulk append of 100 events when done here (BENCHMARKS.md).
+    /// owner, it frees every event of them (payloads included), which was a noticeable
+    /// share of a bulk append's time when done here.
     pub(crate) fn push(&self, committed: &Arc<[RecordedEvent]>) -> Vec<Arc<[RecordedEvent]>> {
         let mut kept = self.appends();
         let newest = kept.runs.back().and_then(|r| r.last()).map(|e| e.position);

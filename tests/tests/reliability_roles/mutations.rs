@@ -1,5 +1,5 @@
 //! The matrix's table of mutations: for each mutation field of the schema, a valid
-//! request on a task freshly put in the right state, who may run it (DOMAIN.md: only the
+//! request on a task freshly put in the right state, who may run it (docs/domain.md: only the
 //! office writes, except progress by the involved departments and submission by the
 //! lead), and what a successful answer must show.
 

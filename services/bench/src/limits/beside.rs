@@ -3,9 +3,9 @@
 //! limit runs, and its ratio is taken against their mean.
 //!
 //! Why: the limits of [`super::pgbench::run`] are measured at the start of a backend's
-//! runs, minutes before the bulk phases. On the 2-core KVM host of BENCHMARKS.md the
-//! same 100-row batches ran at 29,831–52,310 rows/s from one run to the next, and by
-//! more than ±10 % within minutes; a single bulk phase and a limit taken minutes apart
+//! runs, minutes before the bulk phases. On a shared 2-core VM the same 100-row batches
+//! ran at very different rates from one run to the next, and by more than ±10 % within
+//! minutes; a single bulk phase and a limit taken minutes apart
 //! then compare the host's drift as much as duban. Bracketing each phase by two limit
 //! runs, each on a fresh table, takes that drift out in both directions.
 

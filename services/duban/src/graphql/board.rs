@@ -8,8 +8,7 @@
 //! nor clone the agenda's tasks again; any new event (a new position) or a clock outside
 //! that window recomputes it.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use async_graphql::{Context, Object};
 use chrono::{DateTime, Utc};
@@ -23,9 +22,10 @@ use super::readmodels::{BoardCountsObj, BoardRowObj};
 use super::scalars::Instant;
 use super::types::TaskObj;
 use super::validity::{MAX_AGE, Validity};
+use crate::bounded::Bounded;
 use crate::error::ServiceError;
 
-/// Plan filters kept at most; past that the cache starts again.
+/// Plan filters kept at most (about); the least asked go first.
 const MAX_ENTRIES: usize = 512;
 
 /// A board as computed, with the agenda's tasks as they stood then.
@@ -34,6 +34,7 @@ pub struct ComputedBoard {
     agenda: Vec<Task>,
 }
 
+#[derive(Clone)]
 struct Entry {
     position: i64,
     from: DateTime<Utc>,
@@ -42,9 +43,16 @@ struct Entry {
 }
 
 /// Boards already computed, by plan filter (schema data, one per server).
-#[derive(Default)]
 pub struct BoardCache {
-    entries: Mutex<HashMap<Option<PlanId>, Entry>>,
+    entries: Bounded<Option<PlanId>, Entry>,
+}
+
+impl Default for BoardCache {
+    fn default() -> Self {
+        Self {
+            entries: Bounded::new(MAX_ENTRIES),
+        }
+    }
 }
 
 impl BoardCache {
@@ -54,19 +62,14 @@ impl BoardCache {
         position: i64,
         now: DateTime<Utc>,
     ) -> Option<(Arc<ComputedBoard>, DateTime<Utc>)> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
+        self.entries
             .get(&plan)
             .filter(|e| e.position == position && e.from <= now && now < e.until)
-            .map(|e| (Arc::clone(&e.board), e.until))
+            .map(|e| (e.board, e.until))
     }
 
     fn put(&self, plan: Option<PlanId>, entry: Entry) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= MAX_ENTRIES {
-            entries.clear();
-        }
-        entries.insert(plan, entry);
+        self.entries.insert(plan, entry);
     }
 }
 

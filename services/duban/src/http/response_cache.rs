@@ -16,7 +16,6 @@
 //! Only queries whose root fields are all in [`CACHED_FIELDS`] are kept: the audit
 //! queries (`history`, `events`, `taskAsOf`, `verifyIntegrity`) always run.
 
-use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
 use actix_web::web::Bytes;
@@ -24,13 +23,16 @@ use async_graphql::parser::types::{OperationType, Selection};
 use chrono::{DateTime, Utc};
 
 use crate::auth::TokenInfo;
+use crate::bounded::Bounded;
 use crate::graphql::validity::Validity;
 
 use super::graphql_over_http::{GraphqlRequest, selected_operation};
 
-/// Bytes of answers kept at most; past that the expired ones go, or if that is not
-/// enough, all of them.
-const MAX_BYTES: usize = 8 << 20;
+/// Bytes of answers kept at most; past that the least used answers go (an expired one
+/// is never used again). One answer may take nearly all of it.
+const MAX_BYTES: u64 = 8 << 20;
+/// About how many answers fill [`MAX_BYTES`] (it sizes the cache's table).
+const TYPICAL_ANSWERS: usize = 256;
 
 /// Root fields whose answers depend only on the read model, the log, the viewer and
 /// the declared [`Validity`] (checked: no other resolver under them reads the clock).
@@ -66,23 +68,38 @@ pub struct Key {
     variables: String,
 }
 
+#[derive(Clone)]
 struct Entry {
     computed: DateTime<Utc>,
     until: DateTime<Utc>,
     body: Bytes,
 }
 
-#[derive(Default)]
-struct State {
-    mark: Option<Mark>,
-    entries: HashMap<Key, Entry>,
-    bytes: usize,
+/// An answer weighs its body's bytes (at least 1: quick_cache never evicts weight 0).
+#[derive(Clone)]
+struct BodyBytes;
+
+impl quick_cache::Weighter<Key, Entry> for BodyBytes {
+    fn weight(&self, _: &Key, entry: &Entry) -> u64 {
+        (entry.body.len() as u64).max(1)
+    }
 }
 
-/// The answers kept (one per server).
-#[derive(Default)]
+/// The answers kept (one per server), all computed at the same [`Mark`].
 pub struct ResponseCache {
-    state: Mutex<State>,
+    /// The mark of the answers kept; held while reading or changing them, so that an
+    /// answer is never taken for, or kept under, another mark.
+    mark: Mutex<Option<Mark>>,
+    entries: Bounded<Key, Entry, BodyBytes>,
+}
+
+impl Default for ResponseCache {
+    fn default() -> Self {
+        Self {
+            mark: Mutex::new(None),
+            entries: Bounded::weighed(MAX_BYTES, TYPICAL_ANSWERS, BodyBytes),
+        }
+    }
 }
 
 impl ResponseCache {
@@ -110,51 +127,35 @@ impl ResponseCache {
 
     /// The kept answer to `key`, if it still holds at `mark` and `now`.
     pub fn get(&self, key: &Key, mark: Mark, now: DateTime<Utc>) -> Option<Bytes> {
-        let state = self.lock();
-        if state.mark != Some(mark) {
+        let kept = self.lock();
+        if *kept != Some(mark) {
             return None;
         }
-        let entry = state.entries.get(key)?;
-        (entry.computed <= now && now < entry.until).then(|| entry.body.clone())
+        let entry = self.entries.get(key)?;
+        (entry.computed <= now && now < entry.until).then_some(entry.body)
     }
 
     /// Keeps an answer computed at `mark` and `now`, with the request's [`Validity`].
     pub fn put(&self, key: Key, mark: Mark, now: DateTime<Utc>, validity: &Validity, body: Bytes) {
         let until = validity.until().unwrap_or(DateTime::<Utc>::MAX_UTC);
-        let mut state = self.lock();
+        let mut kept = self.lock();
         // An answer computed before a newer one was kept belongs to the past.
-        if state
-            .mark
-            .is_some_and(|m| m != mark && (m.model >= mark.model && m.head >= mark.head))
-        {
+        if kept.is_some_and(|m| m != mark && (m.model >= mark.model && m.head >= mark.head)) {
             return;
         }
-        if state.mark != Some(mark) {
-            *state = State {
-                mark: Some(mark),
-                ..State::default()
-            };
+        if *kept != Some(mark) {
+            self.entries.clear();
+            *kept = Some(mark);
         }
-        if state.bytes + body.len() > MAX_BYTES {
-            state.entries.retain(|_, e| now < e.until);
-            state.bytes = state.entries.values().map(|e| e.body.len()).sum();
-            if state.bytes + body.len() > MAX_BYTES {
-                state.entries.clear();
-                state.bytes = 0;
-            }
-        }
-        state.bytes += body.len();
         let entry = Entry {
             computed: now,
             until,
             body,
         };
-        if let Some(old) = state.entries.insert(key, entry) {
-            state.bytes -= old.body.len();
-        }
+        self.entries.insert(key, entry);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Mark>> {
+        self.mark.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

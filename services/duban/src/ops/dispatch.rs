@@ -10,9 +10,8 @@
 //! recorded at the clock's "now", so nothing recorded later can fall inside a quarter
 //! that is already over.
 
-use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use duban_domain::ids::PlanId;
 use duban_domain::time::Quarter;
@@ -20,6 +19,7 @@ use duban_projections::{Dispatch, DispatchFold, QuarterDispatch, circular};
 use duban_store::EventStore;
 
 use crate::app::App;
+use crate::bounded::Bounded;
 use crate::error::ServiceResult;
 use crate::readmodel::rebuild::{joined, spawn_reader};
 
@@ -27,7 +27,7 @@ use crate::readmodel::rebuild::{joined, spawn_reader};
 /// than the rebuild's (10,000 x 3), since a server replays beside its live model and
 /// the pages in flight add to its peak memory (~1 KB per event read and decoded).
 const READ_AHEAD: (i64, usize) = (2_000, 2);
-/// Entries kept per map at most; past that the map starts again.
+/// Entries kept per map at most (about); the least used go first.
 const MAX_ENTRIES: usize = 1000;
 
 /// A dispatch as the API serves it: the figures and the circular made from them.
@@ -49,39 +49,34 @@ struct Cached<T> {
     value: T,
 }
 
+/// The value kept under `key`, if it still holds with the log at `head`.
 fn lookup<K: Eq + Hash, T: Clone>(
-    map: &Mutex<HashMap<K, Cached<T>>>,
+    map: &Bounded<K, Cached<T>>,
     key: &K,
     head: i64,
 ) -> Option<Cached<T>> {
-    let entries = map.lock().unwrap_or_else(|e| e.into_inner());
-    entries
-        .get(key)
-        .filter(|c| c.closed || c.head == head)
-        .cloned()
+    map.get(key).filter(|c| c.closed || c.head == head)
 }
-
-fn remember<K: Eq + Hash, T>(map: &Mutex<HashMap<K, Cached<T>>>, key: K, value: Cached<T>) {
-    let mut entries = map.lock().unwrap_or_else(|e| e.into_inner());
-    if entries.len() >= MAX_ENTRIES {
-        entries.clear();
-    }
-    entries.insert(key, value);
-}
-
-/// Cached answers by plan and quarter.
-type Answers = Mutex<HashMap<(Option<PlanId>, Quarter), Cached<DispatchAnswer>>>;
 
 /// Dispatches already computed.
-#[derive(Default)]
 pub struct DispatchCache {
     /// Each quarter's figures for every plan.
-    quarters: Mutex<HashMap<Quarter, Cached<Arc<QuarterDispatch>>>>,
+    quarters: Bounded<Quarter, Cached<Arc<QuarterDispatch>>>,
     /// Answers by plan and quarter.
-    answers: Answers,
+    answers: Bounded<(Option<PlanId>, Quarter), Cached<DispatchAnswer>>,
     /// Held while replaying the log, so concurrent requests wait for one replay instead
     /// of each holding a model of the whole county.
     replaying: tokio::sync::Mutex<()>,
+}
+
+impl Default for DispatchCache {
+    fn default() -> Self {
+        Self {
+            quarters: Bounded::new(MAX_ENTRIES),
+            answers: Bounded::new(MAX_ENTRIES),
+            replaying: tokio::sync::Mutex::default(),
+        }
+    }
 }
 
 impl App {
@@ -117,7 +112,7 @@ impl App {
             closed: figures.closed,
             value: answer.clone(),
         };
-        remember(&self.dispatches.answers, key, cached);
+        self.dispatches.answers.insert(key, cached);
         Ok(answer)
     }
 
@@ -146,7 +141,7 @@ impl App {
             closed: quarter.end() <= now && !self.clock.is_fixed(),
             value: Arc::new(figures),
         };
-        remember(&self.dispatches.quarters, quarter, figures.clone());
+        self.dispatches.quarters.insert(quarter, figures.clone());
         Ok(figures)
     }
 }

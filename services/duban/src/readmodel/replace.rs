@@ -3,9 +3,9 @@
 //!
 //! A rebuild over a projection that was current (the usual case: a check, or a repair
 //! of a few documents) produces the documents already stored. Writing all of them again
-//! (~49,000 documents, 37 MB at 1M events) was a third of a rebuild's time (0.5–0.9 s
-//! of 3 s; BENCHMARKS.md), and on PostgreSQL it left as many dead rows behind. Reading
-//! them back to compare costs 0.06–0.32 s. The comparison is of the full JSON text, so a
+//! (tens of thousands of documents at 1M events) was a large share of a rebuild's time,
+//! and on PostgreSQL it left as many dead rows behind; reading them back to compare
+//! costs a fraction of that. The comparison is of the full JSON text, so a
 //! document whose stored text differs in any byte (edited by hand, written by an older
 //! version) is rewritten.
 //!

@@ -3,9 +3,8 @@
 //! Rows fetched through sqlx's extended protocol cost the client a row object, a column
 //! lookup and a decoder call per column; a rebuild reads millions. COPY sends the same
 //! columns as one byte stream in PostgreSQL's binary tuple format, which is parsed here
-//! in one pass, every text field appended to the page's one buffer. Measured on
-//! 1,000,000 events (see services/bench/HISTORY.md): the rebuild's read stage went from
-//! 3.51 s to 2.89 s.
+//! in one pass, every text field appended to the page's one buffer, which shortens the
+//! rebuild's read stage, its longest.
 //!
 //! The format (PostgreSQL docs, "COPY", Binary Format): an 11-byte signature, a 32-bit
 //! flags word, a 32-bit header-extension length and that many bytes; then per tuple a
