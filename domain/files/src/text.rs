@@ -50,7 +50,9 @@ pub fn decode_text(bytes: &[u8]) -> Result<Decoded, FileError> {
         // the guess leaves malformed sequences.
         [guess, encoding_rs::GB18030, encoding_rs::BIG5]
             .into_iter()
-            .map(|encoding| decode_with(encoding, bytes))
+            .map(|encoding| {
+                decode_with(encoding, bytes).and_then(|d| check_text(&d.text).map(|()| d))
+            })
             .find(Result::is_ok)
             .unwrap_or_else(|| decode_with(guess, bytes))?
     };
