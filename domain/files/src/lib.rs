@@ -17,14 +17,17 @@
 //! | `sniff` | [`sniff`]: the [`Format`] from magic bytes, the file name only as a tie-breaker |
 //! | `table` | [`read_table`] / [`read_sheets`]: CSV, XLSX and XLS as rows of trimmed strings, merged cells carried into every cell they cover |
 //! | `cell` | one spreadsheet cell as the string a reader sees (`3` not `3.0`, dates as `2024-06-30`) |
+//! | `docx` | [`read_docx`]: a Word document's paragraphs (automatic numbering printed) and tables |
 //! | `error` | [`FileError`] |
 
 mod cell;
+mod docx;
 mod error;
 mod sniff;
 mod table;
 mod text;
 
+pub use docx::{DocxBlock, read_docx};
 pub use error::FileError;
 pub use sniff::{Format, sniff};
 pub use table::{Sheet, read_sheets, read_table};
