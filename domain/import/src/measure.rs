@@ -145,6 +145,16 @@ fn without_clauses(text: &str) -> String {
     clean
 }
 
+/// The title of a measure's text (a table cell): its first sentence, notes dropped.
+pub(crate) fn title_of(text: &str) -> String {
+    let clean = without_clauses(text);
+    first_sentence(if clean.trim().is_empty() {
+        text
+    } else {
+        &clean
+    })
+}
+
 /// The first sentence of a measure's text, as its title.
 fn first_sentence(text: &str) -> String {
     let text = text.trim();

@@ -189,7 +189,7 @@ fn own_body(nodes: &[Node], i: usize) -> Vec<crate::text::Line> {
 }
 
 /// The first year printed in a title (`…2024年工作要点` → 2024).
-fn year_in(title: &str) -> Option<i32> {
+pub(crate) fn year_in(title: &str) -> Option<i32> {
     let folded = fold(title);
     let digits: String = folded
         .chars()
@@ -219,7 +219,7 @@ fn suffix_repeated_codes(measures: &mut [ParsedMeasure]) {
 }
 
 /// Every department the measures name, leads first within a measure, in first-seen order.
-fn departments(measures: &[ParsedMeasure]) -> Vec<ParsedDepartment> {
+pub(crate) fn departments(measures: &[ParsedMeasure]) -> Vec<ParsedDepartment> {
     let mut departments: Vec<ParsedDepartment> = Vec::new();
     for name in measures
         .iter()
