@@ -73,7 +73,13 @@ pub fn read_document(bytes: &[u8], name: &str) -> Result<Document, ImportError> 
                     .into(),
             ));
         }
+        Format::Unknown if bytes.starts_with(b"PK\x03\x04") => {
+            return Err(ImportError::Unreadable(
+                "a zip file that is not a readable Word document or workbook (damaged, or another kind)".into(),
+            ));
+        }
         Format::Unknown => {
+            duban_files::decode_text(bytes).map_err(file_error)?;
             return Err(ImportError::Unreadable(
                 "the format is not one of .txt, .csv, .xlsx, .xls or .docx (an old .doc must be saved as .docx)"
                     .into(),

@@ -17,7 +17,7 @@ pub enum ImportError {
     /// The bytes hold NUL or other control characters: this is a binary file.
     #[error(
         "the document looks like a binary file (it contains NUL or control characters): expected \
-         plain text; convert a .doc/.docx/.pdf to plain UTF-8 text first"
+         plain text (any encoding), .docx, .xlsx, .xls or .csv"
     )]
     Binary,
     /// The text holds no numbered measure.
