@@ -71,10 +71,19 @@ fn guarded<T>(format: Format, read: impl FnOnce() -> Result<T, FileError>) -> Re
 
 fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, FileError> {
     let text = crate::decode_text(bytes)?.text;
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let delimiter = [b',', b'\t', b';']
+    // The delimiter most used in the first lines (a title line may have none); a comma on a tie.
+    let head: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(5)
+        .collect();
+    let delimiter = [b';', b'\t', b',']
         .into_iter()
-        .max_by_key(|&d| first.matches(d as char).count())
+        .max_by_key(|&d| {
+            head.iter()
+                .map(|l| l.matches(d as char).count())
+                .sum::<usize>()
+        })
         .unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)

@@ -27,6 +27,23 @@ fn csv_in_gbk_with_quotes_and_blank_lines_reads_trimmed() {
 }
 
 #[test]
+fn a_title_line_without_delimiters_does_not_change_the_delimiter() {
+    let table = read_table(
+        "任务分解表\n任务,牵头单位\n新建学校,县教育局\n".as_bytes(),
+        Format::Csv,
+    )
+    .unwrap();
+    assert_eq!(
+        table,
+        rows(&[
+            &["任务分解表"],
+            &["任务", "牵头单位"],
+            &["新建学校", "县教育局"]
+        ])
+    );
+}
+
+#[test]
 fn csv_with_tabs_is_split_on_tabs() {
     let table = read_table(
         "任务\t牵头单位\n新建学校\t县教育局\n".as_bytes(),

@@ -296,9 +296,12 @@ pub(crate) fn deadline_value(value: &str, plan_year: Option<i32>) -> Deadline {
     }
 }
 
-/// Whether an item's own text says the work goes on (and so has no due date).
+/// Whether an item's own text says the work goes on (and so has no due date):
+/// 长期坚持 anywhere, 持续推进 and the like only as a closing time note (`…，持续推进。`),
+/// not as the verb of the work (`持续推进学前教育普及普惠`).
 pub(crate) fn says_ongoing(norm: &str) -> bool {
-    static PHRASE: LazyLock<Regex> =
-        LazyLock::new(|| re("长期坚持|持续推进|长期推进|常态化推进|持续开展|长期开展"));
+    static PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"长期坚持|(?:持续推进|长期推进|常态化推进|持续开展|长期开展)\s*(?:[。；;）)]|$)")
+    });
     PHRASE.is_match(norm)
 }
