@@ -20,7 +20,8 @@ fn main() {
     let mut measures = 0;
     for _ in 0..5 {
         let started = Instant::now();
-        let doc = duban_import::read_document(text.as_bytes(), "plan.txt").expect("the padded plan reads");
+        let doc = duban_import::read_document(text.as_bytes(), "plan.txt")
+            .expect("the padded plan reads");
         slowest = slowest.max(started.elapsed().as_secs_f64());
         measures = doc.plan.measures.len();
     }
