@@ -52,7 +52,7 @@ static ON_ITS_OWN: LazyLock<Regex> = LazyLock::new(|| {
 /// `【责任单位】` and `[责任单位]`: a label in brackets of its own, no colon.
 static LABEL_IN_BRACKETS: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"([【\[〔])\s*((?:{PARTY}{UNIT}?|{OTHER}))\s*([】\]〕])\s*[:：]?"
+        r"([【\[〔][ \t\u{{3000}}]*)((?:{PARTY}{UNIT}?|{OTHER}))([ \t\u{{3000}}]*[】\]〕][ \t\u{{3000}}]*[:：]?)"
     ))
 });
 /// A bracketed note that may be prose: `(县教育局牵头,县财政局配合)`.
@@ -111,10 +111,19 @@ pub(crate) struct Responsibility {
 pub(crate) fn prepare(norm: &str) -> String {
     LABEL_IN_BRACKETS
         .replace_all(norm, |c: &regex::Captures<'_>| {
-            let whole = c.get(0).map_or("", |m| m.as_str());
-            let label = &c[2];
-            let pad = whole.len().saturating_sub(label.len() + '：'.len_utf8());
-            format!("{}{label}：", " ".repeat(pad))
+            // The label keeps its offset; the brackets become spaces and a colon, so every
+            // offset found in the result is a character boundary of `norm` too.
+            let (open, label, close) = (&c[1], &c[2], &c[3]);
+            let colon = if close.len() >= '：'.len_utf8() {
+                "："
+            } else {
+                ":"
+            };
+            format!(
+                "{}{label}{colon}{}",
+                " ".repeat(open.len()),
+                " ".repeat(close.len() - colon.len())
+            )
         })
         .into_owned()
 }
@@ -125,7 +134,14 @@ pub(crate) fn bracketed_clauses(norm: &str) -> Vec<Range<usize>> {
     let mut ranges: Vec<Range<usize>> = BRACKETED.find_iter(&prepared).map(|m| m.range()).collect();
     ranges.extend(prose_notes(&prepared).into_iter().map(|(r, _)| r));
     ranges.sort_by_key(|r| r.start);
-    ranges
+    // A prose note may overlap a labelled clause: keep the first of overlapping ranges.
+    let mut kept: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        if kept.last().is_none_or(|k| r.start >= k.end) {
+            kept.push(r);
+        }
+    }
+    kept
 }
 
 /// Where the first unbracketed responsibility clause of folded text starts, if any.
