@@ -1,6 +1,6 @@
-"""Makes the corpus's .docx and .xlsx fixtures from its text and CSV documents.
+"""Makes the corpus's .docx, .xlsx and .xls fixtures from its text and CSV documents.
 
-Run from this directory: python3 make_fixtures.py (needs python-docx and openpyxl).
+Run from this directory: python3 make_fixtures.py (needs python-docx, openpyxl and xlwt).
 The .docx numbering is Word's automatic numbering (numbering.xml, chineseCounting
 for chapters, decimal for items), not typed numbers, so the reader must print them.
 """
@@ -9,6 +9,7 @@ import re
 
 import docx
 import openpyxl
+import xlwt
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
@@ -90,6 +91,24 @@ def merged_xlsx():
     book.save("nanling_2024_tasks.xlsx")
 
 
+def merged_xls():
+    """The Nanling table as an Excel 97-2003 workbook (xlwt), lead cells merged."""
+    rows = list(csv.reader(open("nanling_2024_tasks.csv", encoding="utf-8")))
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("任务分解")
+    sheet.write(0, 0, rows[0][0])
+    for r, row in enumerate(rows[1:], start=1):
+        for c, value in enumerate(row):
+            if r == 3 and c in (3, 4):
+                continue
+            if r == 2 and c in (3, 4):
+                sheet.write_merge(2, 3, c, c, value)
+            else:
+                sheet.write(r, c, int(value) if value.isdigit() else value)
+    book.save("nanling_2024_tasks.xls")
+
+
 points_docx()
 table_docx()
 merged_xlsx()
+merged_xls()
