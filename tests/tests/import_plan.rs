@@ -6,6 +6,7 @@
 
 mod import_plan {
     pub mod departments;
+    pub mod preview;
     pub mod refusals;
     pub mod support;
 }

@@ -5,6 +5,7 @@
 //! | 1 chapter | `一、` `一.` `一．` | `一` |
 //! | 2 section | `(一)` `（一）` (optionally followed by `、`) | `(一)` |
 //! | 3 item | `1.` `1、` `1．` `１．` — or a bare `1` directly before the text, see below | `1` |
+//! | 3 article | `第一条` | `第一条` |
 //! | 4 sub-item | `(1)` `（1）` `①` `⑴` | `(1)` / `①` / `⑴` |
 //!
 //! A number must open its line (or follow a responsibility clause, see
@@ -43,6 +44,12 @@ static SECTION: LazyLock<Regex> = LazyLock::new(|| {
         r"^[(（]\s*([{NUMERALS}]{{1,4}})\s*[)）]\s*[、.．]?\s*"
     ))
 });
+/// `第一条` / `第12条`: an article, numbered like an item.
+static ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"^(第[{NUMERALS}0-9０-９]{{1,4}}条)\s*[、.．:：]?\s*"
+    ))
+});
 static ITEM: LazyLock<Regex> = LazyLock::new(|| re(r"^([0-9０-９]{1,3})\s*[.．、，]"));
 static BARE_ITEM: LazyLock<Regex> = LazyLock::new(|| re(r"^([0-9０-９]{1,3})\p{Han}"));
 static SUB_ITEM: LazyLock<Regex> =
@@ -71,6 +78,15 @@ pub(crate) fn numbering_at(norm: &str) -> Option<Numbering> {
         return Some(Numbering {
             rank: 2,
             label: format!("({})", &c[1]),
+            value: None,
+            len: c[0].len(),
+            bare: false,
+        });
+    }
+    if let Some(c) = ARTICLE.captures(norm) {
+        return Some(Numbering {
+            rank: 3,
+            label: ascii_digits(&c[1]),
             value: None,
             len: c[0].len(),
             bare: false,

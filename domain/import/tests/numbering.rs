@@ -145,3 +145,14 @@ fn repeated_codes_are_told_apart() {
         "第一篇:甲县实施方案\n一、重点任务\n1.甲。\n第二篇:乙县实施方案\n一、重点任务\n1.乙。";
     assert_eq!(codes(text), ["一1", "一1#2"]);
 }
+
+#[test]
+fn articles_are_items() {
+    let plan = duban_import::parse_plan(
+        "某县办法\n一、工作任务\n第一条 新建学校。（牵头单位：县教育局）\n第二条 改扩建。（责任单位：县住建局）",
+    )
+    .expect("parses");
+    let codes: Vec<&str> = plan.measures.iter().map(|m| m.code.as_str()).collect();
+    assert_eq!(codes, ["一第一条", "一第二条"]);
+    assert_eq!(plan.measures[1].lead.as_deref(), Some("住建局"));
+}

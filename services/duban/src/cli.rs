@@ -59,10 +59,21 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
-    /// Imports a plan document (plain text) as a plan with measures and departments.
+    /// Imports a plan document (.txt in any Chinese encoding, .docx, .xlsx, .xls, .csv) as a
+    /// plan with measures and departments; `--dry-run` previews it and records nothing.
     ImportPlan {
         /// The document.
         file: PathBuf,
+        /// Print what the document reads as (code, title, lead, cooperating, due,
+        /// warnings) and the lines it could not place; record nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// With --dry-run (implied), print the preview as the contract's PlanImportPreview JSON.
+        #[arg(long)]
+        json: bool,
+        /// Record only if the document still reads as the preview with this digest.
+        #[arg(long)]
+        preview_digest: Option<String>,
         /// Title instead of the document's first line.
         #[arg(long)]
         title: Option<String>,
@@ -191,29 +202,41 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
         }
         Command::ImportPlan {
             file,
+            dry_run,
+            json,
+            preview_digest,
             title,
             region,
             command_id,
         } => {
-            let app = App::open(&cli.database_url, clock).await?;
             let bytes = std::fs::read(&file).map_err(|e| {
                 ServiceError::invalid("file", format!("cannot read {}: {e}", file.display()))
             })?;
+            let options = ImportOptions {
+                title,
+                region,
+                command_id,
+                file_name: file.display().to_string(),
+                preview_digest,
+            };
+            if dry_run || json {
+                let read = crate::ops::import_plan::preview(&bytes, &options)?;
+                if json {
+                    let out = serde_json::to_string_pretty(&read)
+                        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                    println!("{out}");
+                } else {
+                    print!("{}", crate::ops::import_preview::render(&read));
+                }
+                return Ok(());
+            }
+            let app = App::open(&cli.database_url, clock).await?;
             let progress = bar("measures");
             let done = app
-                .import_plan(
-                    &cli_actor(),
-                    &bytes,
-                    ImportOptions {
-                        title,
-                        region,
-                        command_id,
-                    },
-                    &|done, total| {
-                        progress.set_length(total);
-                        progress.set_position(done);
-                    },
-                )
+                .import_plan(&cli_actor(), &bytes, options, &|done, total| {
+                    progress.set_length(total);
+                    progress.set_position(done);
+                })
                 .await?;
             progress.finish_and_clear();
             app.read.flush().await?;

@@ -199,6 +199,7 @@ async fn script(d: &mut Demo) -> ServiceResult<()> {
                 title: None,
                 region: Some("鲤城区".into()),
                 command_id: Some(IMPORT_ID.into()),
+                ..ImportOptions::default()
             },
             &|_, _| {},
         )

@@ -1,6 +1,7 @@
 //! `duban import-plan FILE`: counts printed, nothing new under a repeated
-//! `--command-id`, and a clear refusal (non-zero exit, nothing recorded) for an empty
-//! file and a file that is not UTF-8.
+//! `--command-id`, a clear refusal (non-zero exit, nothing recorded) for an empty or
+//! binary file and a file without measures; `--dry-run` and `--json` preview a GBK
+//! file and record nothing; `--preview-digest` insists on that preview.
 
 use duban_store::testing::TempDbFile;
 
@@ -67,11 +68,15 @@ async fn seed_004_prints_its_departments_and_reads_the_url_from_the_environment(
 }
 
 #[tokio::test]
-async fn empty_and_non_utf8_files_are_refused_and_record_nothing() {
-    // "你好" in GBK; a UTF-16 file with its byte-order mark; nothing; white space.
-    let files: [(&[u8], &str); 4] = [
-        (&[0xC4, 0xE3, 0xBA, 0xC3, 0x0A], "not UTF-8"),
-        (&[0xFF, 0xFE, 0x09, 0x4E, 0x0A, 0x00], "not UTF-8"),
+async fn empty_binary_and_measureless_files_are_refused_and_record_nothing() {
+    // "你好" in GBK and in UTF-16 (read, but no measures); binary; nothing; white space.
+    let files: [(&[u8], &str); 5] = [
+        (&[0xC4, 0xE3, 0xBA, 0xC3, 0x0A], "no numbered measures"),
+        (
+            &[0xFF, 0xFE, 0x60, 0x4F, 0x7D, 0x59, 0x0A, 0x00],
+            "no numbered measures",
+        ),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         (b"", "empty"),
         (b" \n\n\t", "empty"),
     ];
@@ -91,4 +96,66 @@ async fn empty_and_non_utf8_files_are_refused_and_record_nothing() {
     }
     let run = duban(db.path(), NOW, &["import-plan", "/nonexistent/plan.txt"]);
     assert!(!run.ok && run.stderr.contains("cannot read"), "{run:?}");
+}
+
+#[tokio::test]
+async fn dry_run_and_json_preview_a_gbk_file_and_the_digest_is_insisted_on() {
+    let text = "某县教育实施方案\r\n一、重点任务\r\n1.新建学校。（牵头单位：县教育局；配合单位：县财政局）\r\n完成时限：2024年底前\r\n2.教师轮岗。由县教育局负责。长期坚持。\r\n";
+    let gbk = encoding_rs::GBK.encode(text).0.into_owned();
+    let file = TempText::new(&gbk);
+    let db = TempDbFile::new();
+
+    let table = duban_ok(db.path(), NOW, &["import-plan", file.arg(), "--dry-run"]);
+    assert!(
+        table
+            .stdout
+            .contains("某县教育实施方案 (txt, GBK): 2 measures"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        table
+            .stdout
+            .contains("一1\t新建学校。\t县教育局\t县财政局\t2024-12-31"),
+        "{}",
+        table.stdout
+    );
+    assert!(
+        table
+            .stdout
+            .contains("一2\t教师轮岗。\t县教育局\t-\tongoing"),
+        "{}",
+        table.stdout
+    );
+
+    let json = duban_ok(db.path(), NOW, &["import-plan", file.arg(), "--json"]);
+    let preview: serde_json::Value =
+        serde_json::from_str(&json.stdout).expect("the preview as JSON");
+    assert_eq!(preview["format"], "txt");
+    assert_eq!(preview["measures"][0]["lead"], "县教育局");
+    assert_eq!(preview["measures"][1]["ongoing"], true);
+    let digest = preview["digest"].as_str().expect("a digest").to_owned();
+    assert!(
+        !db.path().exists(),
+        "a preview does not even open the database"
+    );
+
+    let stale = duban(
+        db.path(),
+        NOW,
+        &["import-plan", file.arg(), "--preview-digest", "abc"],
+    );
+    assert!(
+        !stale.ok && stale.stderr.contains("BAD_USER_INPUT"),
+        "{stale:?}"
+    );
+    assert_eq!(count(db.path(), None).await, 0);
+
+    let done = duban_ok(
+        db.path(),
+        NOW,
+        &["import-plan", file.arg(), "--preview-digest", &digest],
+    );
+    assert!(done.stdout.contains("2 measures"), "{done:?}");
+    assert_eq!(count(db.path(), Some("MeasureDefined")).await, 2);
 }

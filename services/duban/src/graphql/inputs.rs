@@ -98,15 +98,21 @@ pub struct DraftPlanInput {
     pub command_id: Option<String>,
 }
 
-/// `importPlan`.
+/// A plan document: `text` (plain text) or `file` (.txt in any Chinese encoding, .docx,
+/// .xlsx, .xls, .csv, .pdf with a text layer), exactly one of them.
 #[derive(InputObject)]
 pub struct ImportPlanInput {
     /// The plan document as plain text.
-    pub text: String,
+    pub text: Option<String>,
+    /// The plan document as a file.
+    pub file: Option<super::file::FileInput>,
     /// Overrides the title read from the text.
     pub title: Option<String>,
     /// Overrides the region read from the text.
     pub region: Option<String>,
+    /// The digest of a preview: the import records exactly what that preview showed, or
+    /// fails with BAD_USER_INPUT.
+    pub preview_digest: Option<String>,
     /// Idempotency key.
     pub command_id: Option<String>,
 }

@@ -7,7 +7,7 @@
 //!   cursor pagination.
 //! - [`query`], [`mutation`], [`subscription`]: the roots; [`board`]: the board and its
 //!   cache; [`readmodels`]: the quarterly dispatch and the board's rows; [`import`]:
-//!   `importPlan`; [`file`]: `FileInput`, a file sent inline for the importers.
+//!   `importPlan` and `previewPlanImport`; [`file`]: `FileInput`, a file sent inline for the importers.
 //! - [`validity`]: how long a request's answer holds, for the response cache.
 
 pub mod board;

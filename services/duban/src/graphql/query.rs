@@ -72,6 +72,15 @@ impl Query {
         Ok(all.into_iter().map(PlanObj).collect())
     }
 
+    /// Reads a plan document as `importPlan` would, and records nothing.
+    async fn preview_plan_import(
+        &self,
+        ctx: &Context<'_>,
+        input: super::inputs::ImportPlanInput,
+    ) -> async_graphql::Result<super::import::PlanImportPreviewObj> {
+        super::import::preview_plan_import(ctx, input).await
+    }
+
     async fn plan(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<PlanObj>> {
         viewer(ctx)?;
         let id = PlanId::parse("id", &id).gql()?;

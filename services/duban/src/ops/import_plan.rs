@@ -1,5 +1,7 @@
-//! Plan import: a published plan document (plain text) in; a plan, its measures and their
-//! departments out, all recorded atomically as events of the importing office.
+//! Plan import: a published plan document (.txt in any Chinese encoding, .docx, .xlsx,
+//! .xls, .csv) in; a plan, its measures and their departments out, all recorded
+//! atomically as events of the importing office. [`preview`] reads the same document
+//! without recording anything (see `import_preview`).
 //!
 //! Decisions:
 //! - every record goes through the domain's `decide`, exactly as if typed in by hand, and
@@ -10,7 +12,13 @@
 //! - a measure that names a lead department is assigned to it, due on the date the text
 //!   states, or else on the last day of the plan's period (the plan's own deadline);
 //! - without phases, the period runs from the import date to the latest stated due date
-//!   (or the end of the year).
+//!   (or the end of the year);
+//! - a measure marked ongoing (长期坚持 …) is assigned with the plan's last day as its
+//!   due date, since an assignment needs one; the preview shows it as ongoing;
+//! - a document without a title line takes the title passed, else the file name
+//!   without its extension, else 导入的规划: it is never refused for that;
+//! - with a `preview_digest`, the import reads the document again and records only
+//!   when it reads exactly as that preview did.
 
 use std::collections::BTreeMap;
 
@@ -25,6 +33,8 @@ use duban_domain::task::{LifecycleCommand, Task, TaskCommand};
 use duban_domain::time::local_date;
 use duban_domain::{Actor, Event};
 use duban_import::ParsedPlan;
+
+pub use super::import_preview::{ImportedMeasure, PlanImportPreview, preview};
 use duban_store::{ExpectedVersion, StreamAppend};
 
 use crate::app::App;
@@ -53,6 +63,11 @@ pub struct ImportOptions {
     pub region: Option<String>,
     /// Idempotency key.
     pub command_id: Option<String>,
+    /// The file's name as sent (its extension tells a CSV from text; its stem is the
+    /// title of last resort). Empty for text sent inline.
+    pub file_name: String,
+    /// The digest of a preview this import must match.
+    pub preview_digest: Option<String>,
 }
 
 fn kind(k: duban_import::DepartmentKind) -> DepartmentKind {
@@ -62,10 +77,6 @@ fn kind(k: duban_import::DepartmentKind) -> DepartmentKind {
         duban_import::DepartmentKind::School => DepartmentKind::School,
         duban_import::DepartmentKind::Other => DepartmentKind::Other,
     }
-}
-
-fn parse(bytes: &[u8]) -> ServiceResult<ParsedPlan> {
-    duban_import::parse_plan_bytes(bytes).map_err(|e| ServiceError::invalid("text", e.to_string()))
 }
 
 fn end_of_year(date: NaiveDate) -> NaiveDate {
@@ -98,7 +109,17 @@ impl App {
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> ServiceResult<Imported> {
         actor.require_office("import a plan")?;
-        let parsed = parse(bytes)?;
+        let read = preview(bytes, &options)?;
+        if let Some(digest) = options.preview_digest.as_deref()
+            && digest != read.digest
+        {
+            return Err(ServiceError::invalid(
+                "previewDigest",
+                "the document no longer reads as that preview showed (a different file, title or \
+                 region): preview it again",
+            ));
+        }
+        let parsed = read.parsed;
         if let Some(first) = self
             .replay_import(options.command_id.as_deref(), &parsed)
             .await?
@@ -112,13 +133,7 @@ impl App {
             .clone()
             .or(parsed.region.clone())
             .unwrap_or_else(|| "未注明".to_string());
-        let title = options
-            .title
-            .clone()
-            .or(parsed.title.clone())
-            .ok_or_else(|| {
-                ServiceError::invalid("title", "the text has no title line; pass one")
-            })?;
+        let title = read.title_used;
         let latest_due = parsed.measures.iter().filter_map(|m| m.due).max();
         let (period_start, period_end) = parsed.period.unwrap_or_else(|| {
             let end = latest_due.unwrap_or_else(|| end_of_year(today)).max(today);

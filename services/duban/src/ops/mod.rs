@@ -6,6 +6,7 @@ pub mod define_measure;
 pub mod dispatch;
 pub mod draft_plan;
 pub mod import_plan;
+pub mod import_preview;
 mod lifecycle;
 pub mod raise_rectification;
 mod register_department;
