@@ -20,7 +20,7 @@ const D: &str = "[0-9０-９]";
 
 static MENTION: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
-        r"({D}{{4}})\s*年\s*(?:({D}{{1,2}})\s*月(?:\s*({D}{{1,2}})\s*日)?|(上半年|下半年)|第?([一二三四1-4１-４])季度)?"
+        r"({D}{{4}})\s*年\s*(?:({D}{{1,2}})\s*月(?:\s*({D}{{1,2}})\s*日)?|(上半年|下半年)|第?([一二三四1-4１-４])季度|(秋季|春季))?"
     ))
 });
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
@@ -115,6 +115,13 @@ pub(crate) fn latest_deadline(norm: &str) -> Option<NaiveDate> {
                 return None;
             }
             let year = year_of(&c[1])?;
+            if let Some(season) = c.get(6) {
+                return NaiveDate::from_ymd_opt(
+                    year,
+                    if season.as_str() == "秋季" { 9 } else { 3 },
+                    1,
+                );
+            }
             match (c.get(2), c.get(3), c.get(4), c.get(5)) {
                 (Some(m), Some(d), _, _) => NaiveDate::from_ymd_opt(
                     year,
@@ -233,4 +240,65 @@ mod tests {
         );
         assert!(date_ranges("从2021年开始,到2028年实现达标").is_empty());
     }
+}
+
+/// A deadline as a 完成时限 value or an item's text gives it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Deadline {
+    /// The last day, when one is printed.
+    pub due: Option<NaiveDate>,
+    /// The work goes on: 长期坚持, 持续推进, 每年 ….
+    pub ongoing: bool,
+}
+
+static ONGOING: LazyLock<Regex> = LazyLock::new(|| {
+    re("长期|持续|常态|经常性|每年|逐年|每学期|每学年|每季度|每月|定期|按年度|年度内滚动")
+});
+static NO_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(年底|年末|年内|今年|全年|本年度?|上半年|下半年|第?([一二三四1-4])季度|([0-9０-９]{1,2})\s*月|秋季|春季)",
+    )
+});
+
+/// The deadline a 完成时限 / 时间节点 value states: a date as printed (the latest of
+/// several), else one without a year (`年底前`, `三季度末`, `6月底`) in the plan's
+/// year, else ongoing when it says the work goes on.
+pub(crate) fn deadline_value(value: &str, plan_year: Option<i32>) -> Deadline {
+    if let Some(due) = latest_deadline(value) {
+        return Deadline {
+            due: Some(due),
+            ongoing: false,
+        };
+    }
+    if let (Some(year), Some(c)) = (plan_year, NO_YEAR.captures(value)) {
+        let due = if let Some(q) = c.get(2) {
+            quarter(q.as_str()).and_then(|q| month_end(year, 3 * q))
+        } else if let Some(m) = c.get(3) {
+            number_value(m.as_str()).and_then(|m| month_end(year, m))
+        } else {
+            match &c[1] {
+                "上半年" => month_end(year, 6),
+                "秋季" => NaiveDate::from_ymd_opt(year, 9, 1),
+                "春季" => NaiveDate::from_ymd_opt(year, 3, 1),
+                _ => month_end(year, 12),
+            }
+        };
+        if due.is_some() {
+            return Deadline {
+                due,
+                ongoing: false,
+            };
+        }
+    }
+    Deadline {
+        due: None,
+        ongoing: ONGOING.is_match(value),
+    }
+}
+
+/// Whether an item's own text says the work goes on (and so has no due date).
+pub(crate) fn says_ongoing(norm: &str) -> bool {
+    static PHRASE: LazyLock<Regex> =
+        LazyLock::new(|| re("长期坚持|持续推进|长期推进|常态化推进|持续开展|长期开展"));
+    PHRASE.is_match(norm)
 }

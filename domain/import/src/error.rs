@@ -26,4 +26,13 @@ pub enum ImportError {
          a tasks or measures chapter (重点任务, 工作措施, 保障措施 …)"
     )]
     NoMeasures,
+    /// A table (.xlsx, .xls, .csv or a Word table) with no column of tasks.
+    #[error(
+        "the table has no task column: expected a header row naming the tasks (任务, 重点任务, \
+         工作任务, 具体措施, 目标任务 …) and, beside it, 牵头单位 / 责任单位 / 配合单位 / 完成时限"
+    )]
+    NoTaskColumn,
+    /// A file that cannot be read: damaged, or a format this importer does not read.
+    #[error("the file cannot be read: {0}")]
+    Unreadable(String),
 }

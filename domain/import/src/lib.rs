@@ -22,7 +22,9 @@
 //!
 //! | module | what it does |
 //! |---|---|
-//! | `input` | bytes → checked text: empty, not UTF-8, binary ([`ImportError`]) |
+//! | `document` | [`read_document`]: a file (.txt, .csv, .xlsx, .xls, .docx) → a plan, format from the content |
+//! | `table` | [`parse_table`]: a task table's rows → measures, columns found by their header |
+//! | `input` | text → checked text: empty, binary ([`ImportError`]) |
 //! | `script` | Traditional → Simplified folding, byte offsets kept |
 //! | `text` | a line kept as printed and folded; joining wrapped lines |
 //! | `numbering` | the numbers 一、 (一) 1. (1) at the start of a line |
@@ -41,6 +43,7 @@
 mod chapter;
 mod dates;
 mod department;
+mod document;
 mod error;
 mod header;
 mod input;
@@ -52,11 +55,15 @@ mod phase;
 mod plan;
 mod responsibility;
 mod script;
+mod table;
 mod text;
 
 pub use department::normalise_department;
+pub use document::{Document, read_document};
+pub use duban_files::Format;
 pub use error::ImportError;
 pub use model::{DepartmentKind, ParsedDepartment, ParsedMeasure, ParsedPhase, ParsedPlan};
+pub use table::parse_table;
 
 /// Reads a plan from its text.
 ///
@@ -69,13 +76,18 @@ pub fn parse_plan(text: &str) -> Result<ParsedPlan, ImportError> {
     plan::parse(&input::clean(text)?)
 }
 
-/// Reads a plan from the bytes of a plain-text file.
+/// Reads a plan from the bytes of a plain-text file in UTF-8 (with or without a BOM),
+/// UTF-16, GB18030/GBK or Big5.
 ///
 /// # Errors
 ///
 /// [`ImportError::Empty`] for an empty file, [`ImportError::Binary`] for binary data
-/// (NUL or control characters), [`ImportError::NotUtf8`] for text in another encoding
-/// (GBK, UTF-16 …), [`ImportError::NoMeasures`] when no numbered measure is found.
+/// (NUL or control characters), [`ImportError::NoMeasures`] when no numbered measure
+/// is found.
 pub fn parse_plan_bytes(bytes: &[u8]) -> Result<ParsedPlan, ImportError> {
-    parse_plan(input::decode(bytes)?)
+    let decoded = duban_files::decode_text(bytes).map_err(|e| match e {
+        duban_files::FileError::Empty => ImportError::Empty,
+        _ => ImportError::Binary,
+    })?;
+    parse_plan(&decoded.text)
 }

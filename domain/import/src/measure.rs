@@ -12,21 +12,42 @@
 //! * **Departments**: see [`crate::responsibility`]. **Due**: the latest deadline the
 //!   text states (see [`crate::dates`]).
 
-use crate::dates::latest_deadline;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::dates::{Deadline, deadline_value, latest_deadline, says_ongoing};
 use crate::model::ParsedMeasure;
 use crate::outline::Node;
-use crate::responsibility::{self, bracketed_clauses, first_unbracketed};
+use crate::responsibility::{self, bracketed_clauses, first_unbracketed, prepare};
 use crate::script::fold;
 use crate::text::{Line, tidy};
 
 const SENTENCE_END: &[char] = &['。', '！', '？', '!', '?'];
 const TITLE_CHARS: usize = 40;
 
+/// A 完成时限 / 时间节点 clause and its value.
+static TIME_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:完成时限|时间节点|完成时间|完成期限|时限要求|时限)\s*[:：]\s*([^\n;；)）〕】\]]*)",
+    )
+    .unwrap_or_else(|e| panic!("bad pattern: {e}"))
+});
+
+/// What a measure is read in: its phase, the plan's region and year.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Context<'a> {
+    /// The plan's region, for normalising department names.
+    pub region: Option<&'a str>,
+    /// The plan's year, for deadlines printed without one (`年底前`).
+    pub year: Option<i32>,
+}
+
 /// The measure a leaf node holds, or `None` when it holds no text.
 pub(crate) fn read(
     node: &Node,
     phase: Option<String>,
-    region: Option<&str>,
+    context: Context<'_>,
 ) -> Option<ParsedMeasure> {
     let heading_only = !node.mid_line
         && !node.body.is_empty()
@@ -56,16 +77,57 @@ pub(crate) fn read(
         analysed.push('\n');
         analysed.push_str(&line.norm);
     }
-    let parties = responsibility::read(&analysed, region);
+    let parties = responsibility::read(&analysed, context.region);
+    let mut warnings = Vec::new();
+    if !parties.extra_leads.is_empty() {
+        warnings.push(format!(
+            "line {}: several leads printed; {} is taken as the lead and {} as cooperating",
+            node.line,
+            parties.lead.as_ref().map_or("", |l| l.printed.as_str()),
+            parties.extra_leads.join("、")
+        ));
+    }
+    let deadline = deadline_of(&analysed, &fold(&description), context.year);
+    if let Some(value) = deadline.1.filter(|_| deadline.0 == Deadline::default()) {
+        warnings.push(format!(
+            "line {}: the deadline “{value}” was not understood",
+            node.line
+        ));
+    }
     Some(ParsedMeasure {
         code: node.code.clone(),
         title,
-        due: latest_deadline(&fold(&description)),
+        due: deadline.0.due,
+        ongoing: deadline.0.ongoing,
         description,
-        lead: parties.lead,
-        cooperating: parties.cooperating,
+        lead: parties.lead.as_ref().map(|l| l.name.clone()),
+        lead_printed: parties.lead.map(|l| l.printed),
+        cooperating: parties.cooperating.iter().map(|c| c.name.clone()).collect(),
+        cooperating_printed: parties.cooperating.into_iter().map(|c| c.printed).collect(),
         phase,
+        line: node.line,
+        warnings,
     })
+}
+
+/// The deadline of a measure: its 完成时限 clause when it has one (with the value as
+/// printed), else the latest date in its text, else ongoing when the text says so.
+fn deadline_of(analysed: &str, description: &str, year: Option<i32>) -> (Deadline, Option<String>) {
+    let prepared = prepare(analysed);
+    if let Some(value) = TIME_CLAUSE.captures(&prepared).and_then(|c| c.get(1)) {
+        let value = value.as_str().trim();
+        if !value.is_empty() {
+            return (deadline_value(value, year), Some(value.to_owned()));
+        }
+    }
+    let due = latest_deadline(description);
+    (
+        Deadline {
+            due,
+            ongoing: due.is_none() && says_ongoing(description),
+        },
+        None,
+    )
 }
 
 /// The text without its bracketed responsibility clauses and without anything from
@@ -81,6 +143,16 @@ fn without_clauses(text: &str) -> String {
     }
     clean.push_str(&text[from..end]);
     clean
+}
+
+/// The title of a measure's text (a table cell): its first sentence, notes dropped.
+pub(crate) fn title_of(text: &str) -> String {
+    let clean = without_clauses(text);
+    first_sentence(if clean.trim().is_empty() {
+        text
+    } else {
+        &clean
+    })
 }
 
 /// The first sentence of a measure's text, as its title.

@@ -53,6 +53,16 @@ pub struct ParsedMeasure {
     pub due: Option<NaiveDate>,
     /// The name of the phase the measure sits under, if any.
     pub phase: Option<String>,
+    /// The lead department as printed (folded to Simplified characters), e.g. 县教育局.
+    pub lead_printed: Option<String>,
+    /// The cooperating departments as printed, in the order of `cooperating`.
+    pub cooperating_printed: Vec<String>,
+    /// No due date because the text says the work goes on (长期坚持, 持续推进, 每年 …).
+    pub ongoing: bool,
+    /// The 1-based line of the text (or row of the table) where the measure starts.
+    pub line: usize,
+    /// What the reader should check: several leads printed, a deadline it could not read ….
+    pub warnings: Vec<String>,
 }
 
 /// A department named by a measure.

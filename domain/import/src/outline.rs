@@ -39,6 +39,8 @@ pub(crate) struct Node {
     pub head: Line,
     /// The lines after the first, up to the next number.
     pub body: Vec<Line>,
+    /// The 1-based line the node starts on.
+    pub line: usize,
     /// Whether the node starts in the middle of a printed line (after the
     /// responsibility clause of the measure before it), so its first line is no heading.
     pub mid_line: bool,
@@ -53,11 +55,17 @@ pub(crate) struct Outline {
     pub nodes: Vec<Node>,
 }
 
+/// Page furniture inside the text: page numbers (`- 3 -`, `第3页`), skipped.
+static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^[-—－–]?\s*[0-9０-９]{1,3}\s*[-—－–]?$|^第\s*[0-9０-９]+\s*页(?:\s*[,，/]?\s*共\s*[0-9０-９]+\s*页)?$",
+    )
+});
 static PART: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*第[一二三四五六七八九十百0-9０-９]+篇"));
 static PLAN_WORDS: LazyLock<Regex> = LazyLock::new(|| re("方案|规划|计划|意见|办法|纲要"));
 static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"公网安备|ICP备|版权所有|打印本页|关闭窗口|扫一扫|^(?:附件|附表)\s*[:：0-9０-９一二三四五六七八九十]|解读$|^(?:主办|承办)单位[:：]|^联系(?:电话|方式)[:：]|^[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日$",
+        r"公网安备|ICP备|版权所有|打印本页|关闭窗口|扫一扫|^(?:附件|附表)\s*[:：0-9０-９一二三四五六七八九十]|解读$|^(?:主办|承办)单位[:：]|^联系(?:电话|方式)[:：]|^[0-9０-９]{4}\s*年\s*[0-9０-９]{1,2}\s*月\s*[0-9０-９]{1,2}\s*日$|^抄送[:：]|印发$|^[(（]此件",
     )
 });
 
@@ -67,7 +75,11 @@ fn re(pattern: &str) -> Regex {
 
 /// The outline of a document's text.
 pub(crate) fn read(text: &str) -> Outline {
-    let lines: Vec<Line> = text.lines().map(Line::new).collect();
+    let lines: Vec<Line> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| Line::numbered(l, i + 1))
+        .collect();
     let mut outline = Outline::default();
     let mut stack: Vec<usize> = Vec::new();
     let mut open = true;
@@ -75,7 +87,7 @@ pub(crate) fn read(text: &str) -> Outline {
     let mut item_under_parent = false;
     for (line, mid_line) in select_parts(lines).iter().flat_map(split_inline) {
         let line = line.trim();
-        if line.is_blank() {
+        if line.is_blank() || PAGE_NUMBER.is_match(&line.norm) {
             continue;
         }
         let numbering = numbering_at(&line.norm).filter(|n| {
@@ -113,6 +125,7 @@ pub(crate) fn read(text: &str) -> Outline {
             parent,
             children: 0,
             raw: line.orig.clone(),
+            line: line.no,
             head: line.slice(n.len..line.orig.len()).trim(),
             body: Vec::new(),
             mid_line,

@@ -17,14 +17,14 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::chapter::{ChapterKind, classify, holds_no_measures};
 use crate::dates::date_ranges;
 use crate::department::kind_of;
 use crate::error::ImportError;
 use crate::header;
-use crate::measure;
+use crate::measure::{self, Context};
 use crate::model::{ParsedDepartment, ParsedMeasure, ParsedPhase, ParsedPlan};
 use crate::outline::{self, Node};
 use crate::phase::phase_of;
@@ -35,6 +35,15 @@ pub(crate) fn parse(text: &str) -> Result<ParsedPlan, ImportError> {
     let outline = outline::read(text);
     let header = header::read(&outline.preamble);
     let region = header.region.as_deref();
+    let period_guess = period(&[], header.title.as_deref());
+    let context = Context {
+        region,
+        year: header
+            .title
+            .as_deref()
+            .and_then(year_in)
+            .or(period_guess.map(|(s, _)| s.year())),
+    };
     let nodes = &outline.nodes;
     let has_chapters = nodes.iter().any(|n| n.rank == 1);
     let chapter_of = |i: usize| ancestors(nodes, i).chain([i]).find(|&a| nodes[a].rank == 1);
@@ -65,25 +74,26 @@ pub(crate) fn parse(text: &str) -> Result<ParsedPlan, ImportError> {
             continue;
         }
         let above: Vec<usize> = ancestors(nodes, i).collect();
-        if above
+        let in_goals = above
             .iter()
-            .any(|&a| holds_no_measures(&nodes[a].head.norm))
-        {
-            continue;
-        }
+            .any(|&a| holds_no_measures(&nodes[a].head.norm));
         let phase = above
             .iter()
             .find_map(|&a| phases[a].as_ref().map(|p| p.name.clone()));
         let kind = kind_of_chapter(i);
         let under_a_step = above.iter().any(|&a| nodes[a].rank >= 2);
-        let Some(measure) = measure::read(node, phase, region) else {
-            if kind == ChapterKind::Measures || (kind == ChapterKind::Phases && under_a_step) {
+        let Some(mut measure) = measure::read(node, phase, context) else {
+            if !in_goals
+                && (kind == ChapterKind::Measures || (kind == ChapterKind::Phases && under_a_step))
+            {
                 unrecognised.push(node.raw.clone());
             }
             continue;
         };
+        inherit_from_headings(&mut measure, nodes, &above, context);
         let names_department = measure.lead.is_some() || !measure.cooperating.is_empty();
         let counts = match kind {
+            _ if in_goals => names_department,
             ChapterKind::Measures => true,
             ChapterKind::Phases => under_a_step || names_department,
             ChapterKind::Other => names_department,
@@ -99,7 +109,7 @@ pub(crate) fn parse(text: &str) -> Result<ParsedPlan, ImportError> {
             .filter(|(i, n)| {
                 n.rank == 1 && n.children == 0 && kind_of_chapter(*i) == ChapterKind::Measures
             })
-            .filter_map(|(_, n)| measure::read(n, None, region))
+            .filter_map(|(_, n)| measure::read(n, None, context))
             .collect();
     }
     if measures.is_empty() {
@@ -121,6 +131,77 @@ pub(crate) fn parse(text: &str) -> Result<ParsedPlan, ImportError> {
     })
 }
 
+/// A note on a heading applies to the items under it that have none of their own:
+/// the nearest enclosing heading that names a department gives its departments, the
+/// nearest that states a deadline gives its deadline.
+fn inherit_from_headings(
+    measure: &mut ParsedMeasure,
+    nodes: &[Node],
+    above: &[usize],
+    context: Context<'_>,
+) {
+    if measure.lead.is_some() && (measure.due.is_some() || measure.ongoing) {
+        return;
+    }
+    for &a in above {
+        let heading = Node {
+            children: 0,
+            body: own_body(nodes, a),
+            ..nodes[a].clone()
+        };
+        let Some(from) = measure::read(&heading, None, context) else {
+            continue;
+        };
+        if measure.lead.is_none() && from.lead.is_some() && measure.cooperating.is_empty() {
+            measure.lead = from.lead;
+            measure.lead_printed = from.lead_printed;
+            measure.cooperating = from.cooperating;
+            measure.cooperating_printed = from.cooperating_printed;
+        }
+        if measure.due.is_none()
+            && !measure.ongoing
+            && responsibility_or_time(&heading)
+            && (from.due.is_some() || from.ongoing)
+        {
+            measure.due = from.due;
+            measure.ongoing = from.ongoing;
+        }
+    }
+}
+
+/// Whether a heading carries a note (a responsibility or 完成时限 clause), so that its
+/// dates are a deadline for the items under it rather than part of its prose.
+fn responsibility_or_time(node: &Node) -> bool {
+    let mut text = node.head.norm.clone();
+    for line in &node.body {
+        text.push('\n');
+        text.push_str(&line.norm);
+    }
+    crate::responsibility::has_labelled_clause(&text)
+        || text.contains("完成时限")
+        || text.contains("时间节点")
+}
+
+/// The lines of a heading before its first numbered child (all of them: the outline
+/// keeps only those).
+fn own_body(nodes: &[Node], i: usize) -> Vec<crate::text::Line> {
+    nodes[i].body.clone()
+}
+
+/// The first year printed in a title (`…2024年工作要点` → 2024).
+pub(crate) fn year_in(title: &str) -> Option<i32> {
+    let folded = fold(title);
+    let digits: String = folded
+        .chars()
+        .map(|c| if c.is_ascii_digit() { c } else { ' ' })
+        .collect();
+    digits
+        .split_whitespace()
+        .filter(|d| d.len() == 4)
+        .find_map(|d| d.parse().ok())
+        .filter(|y| (1990..=2100).contains(y))
+}
+
 /// The nodes enclosing node `i`, nearest first.
 fn ancestors(nodes: &[Node], i: usize) -> impl Iterator<Item = usize> + '_ {
     std::iter::successors(nodes[i].parent, |&p| nodes[p].parent)
@@ -138,7 +219,7 @@ fn suffix_repeated_codes(measures: &mut [ParsedMeasure]) {
 }
 
 /// Every department the measures name, leads first within a measure, in first-seen order.
-fn departments(measures: &[ParsedMeasure]) -> Vec<ParsedDepartment> {
+pub(crate) fn departments(measures: &[ParsedMeasure]) -> Vec<ParsedDepartment> {
     let mut departments: Vec<ParsedDepartment> = Vec::new();
     for name in measures
         .iter()

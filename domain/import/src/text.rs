@@ -13,6 +13,8 @@ pub(crate) struct Line {
     pub orig: String,
     /// The same text with Traditional characters folded to Simplified.
     pub norm: String,
+    /// The 1-based number of the printed line it comes from (0 when not known).
+    pub no: usize,
 }
 
 impl Line {
@@ -21,6 +23,15 @@ impl Line {
         Self {
             orig: orig.to_owned(),
             norm: fold(orig),
+            no: 0,
+        }
+    }
+
+    /// A line from text as printed, with its 1-based line number.
+    pub(crate) fn numbered(orig: &str, no: usize) -> Self {
+        Self {
+            no,
+            ..Self::new(orig)
         }
     }
 
@@ -29,6 +40,7 @@ impl Line {
         Self {
             orig: self.orig[range.clone()].to_owned(),
             norm: self.norm[range].to_owned(),
+            no: self.no,
         }
     }
 
@@ -51,6 +63,7 @@ impl Line {
         let mut joined = Self {
             orig: String::new(),
             norm: String::new(),
+            no: lines.first().map_or(0, |l| l.no),
         };
         for line in lines.iter().filter(|line| !line.is_blank()) {
             if ends_clause(&joined.orig) {

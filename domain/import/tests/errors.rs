@@ -32,7 +32,7 @@ fn binary_data_is_binary() {
         Err(ImportError::Binary)
     );
     assert_eq!(
-        parse_plan_bytes(b"PK\x03\x04\x14\x00\x06\x00"),
+        parse_plan_bytes(b"PK\x03\x04\x14\x00\x06\x00\x00\x00"),
         Err(ImportError::Binary)
     );
     assert_eq!(
@@ -46,12 +46,22 @@ fn binary_data_is_binary() {
 }
 
 #[test]
-fn text_in_another_encoding_is_not_utf8() {
+fn text_in_gbk_and_utf16_is_read() {
     // 三、重点任务 / 1.教育 in GBK.
     let gbk = b"\xc8\xfd\xa1\xa2\xd6\xd8\xb5\xe3\xc8\xce\xce\xf1\n1.\xbd\xcc\xd3\xfd";
-    assert_eq!(parse_plan_bytes(gbk), Err(ImportError::NotUtf8));
-    let utf16 = [0xFF, 0xFE, 0x09, 0x4E, 0x01, 0x30];
-    assert_eq!(parse_plan_bytes(&utf16), Err(ImportError::NotUtf8));
+    assert_eq!(
+        parse_plan_bytes(gbk).unwrap().measures[0].description,
+        "教育"
+    );
+    let text = "三、重点任务\n1.教育";
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    assert_eq!(
+        parse_plan_bytes(&utf16).unwrap().measures[0].description,
+        "教育"
+    );
 }
 
 #[test]

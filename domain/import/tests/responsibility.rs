@@ -121,7 +121,13 @@ fn measures_run_together_on_one_line_are_each_read() {
 }
 
 #[test]
-fn no_clause_no_departments() {
-    let m = measure("1.推进学校建设。中小教科牵头负责。");
+fn prose_that_does_work_names_no_department() {
+    let m = measure("1.推进学校建设。中小教科牵头负责完善教育管理机制建设工程。");
     assert_eq!(parties(&m), (None, vec![]));
+}
+
+#[test]
+fn a_sentence_that_only_assigns_names_the_lead() {
+    let m = measure("1.推进学校建设。中小教科牵头负责。");
+    assert_eq!(parties(&m), (Some("中小教科"), vec![]));
 }
