@@ -28,6 +28,35 @@ pub fn file(name: &str, text: &str) -> Value {
     })
 }
 
+/// The same table as an .xlsx workbook: text cells as text, figures as numbers.
+pub fn xlsx(text: &str) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, line) in text.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell.parse::<f64>() {
+                Ok(n) => sheet.write_number(r, c, n).map(|_| ()),
+                Err(_) => sheet.write_string(r, c, cell).map(|_| ()),
+            }
+            .expect("writes");
+        }
+    }
+    book.save_to_buffer().expect("an xlsx")
+}
+
+/// Imports a workbook as the office; returns the payload.
+pub async fn import_xlsx(app: &TestApp, year: i32, name: &str, bytes: &[u8]) -> Value {
+    let f = json!({
+        "name": name,
+        "contentBase64": base64::engine::general_purpose::STANDARD.encode(bytes),
+    });
+    let data = app
+        .ok(&app.office, IMPORT, json!({ "f": f, "y": year }))
+        .await;
+    data["importSurvey"].clone()
+}
+
 /// Imports `text` as the office; returns the payload.
 pub async fn import(app: &TestApp, year: i32, name: &str, text: &str) -> Value {
     let data = app

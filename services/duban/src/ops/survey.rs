@@ -62,7 +62,8 @@ impl App {
                 format!("{} is not a school year between 2000 and 2100", import.year),
             ));
         }
-        let table = read_table(bytes).map_err(|e| ServiceError::invalid("file", e))?;
+        let table =
+            read_table(bytes, &import.file_name).map_err(|e| ServiceError::invalid("file", e))?;
         let rows = match read_rows(&table, &import.columns) {
             Ok(rows) => rows,
             Err(problems) => {
