@@ -12,7 +12,6 @@ use async_graphql::{Context, Enum, ID, InputObject, Json, Object, SimpleObject};
 use duban_domain::department::DepartmentKind;
 use duban_domain::ids::SchoolId;
 use duban_domain::school::{Field, SchoolKind, Stage};
-use duban_domain::{DomainError, Role};
 use duban_projections::assessment::{self as model, Row, SchoolInfo, assess};
 
 use super::context::{GqlResult, app, to_gql, viewer};
@@ -208,21 +207,7 @@ pub struct ImportSurveyPayload {
 
 /// Which schools the viewer may see: `None` for all.
 fn visible_school(ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
-    let viewer = viewer(ctx)?;
-    if viewer.token.role != Role::Department {
-        return Ok(None);
-    }
-    let department = viewer
-        .token
-        .department
-        .and_then(|d| app(ctx).read.read(|m| m.departments.get(&d).cloned()));
-    match department {
-        Some(d) if d.kind == DepartmentKind::School => Ok(Some(d.name)),
-        _ => Err(to_gql(
-            DomainError::forbidden("the assessment is open to the office, auditors and schools")
-                .into(),
-        )),
-    }
+    app(ctx).assessment_scope(&viewer(ctx)?.token).gql()
 }
 
 /// `schools`.

@@ -4,7 +4,7 @@
 //!
 //! The 优质均衡 assessment: [`survey`] imports a statistics table ([`survey_file`] reads
 //! the file, [`survey_table`] its rows); [`survey_policy`] runs the policy that raises
-//! shortfalls as rectification items.
+//! shortfalls as rectification items; [`survey_export`] writes the county table.
 
 pub mod define_measure;
 pub mod dispatch;
@@ -15,6 +15,7 @@ pub mod raise_rectification;
 mod register_department;
 mod schedule_milestone;
 pub mod survey;
+pub mod survey_export;
 pub mod survey_file;
 pub mod survey_policy;
 pub mod survey_table;

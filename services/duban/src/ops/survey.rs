@@ -260,3 +260,29 @@ pub async fn import_file(
     }
     Ok(())
 }
+
+impl App {
+    /// Which schools a token may see in the assessment: `None` for all (office,
+    /// auditor), the school's name for a SCHOOL department; FORBIDDEN for any other
+    /// department.
+    pub fn assessment_scope(
+        &self,
+        token: &crate::auth::TokenInfo,
+    ) -> ServiceResult<Option<String>> {
+        if token.role != duban_domain::Role::Department {
+            return Ok(None);
+        }
+        let department = token
+            .department
+            .and_then(|d| self.read.read(|m| m.departments.get(&d).cloned()));
+        match department {
+            Some(d) if d.kind == duban_domain::department::DepartmentKind::School => {
+                Ok(Some(d.name))
+            }
+            _ => Err(duban_domain::DomainError::forbidden(
+                "the assessment is open to the office, auditors and schools",
+            )
+            .into()),
+        }
+    }
+}
