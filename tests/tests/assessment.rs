@@ -6,6 +6,7 @@
 //! Two apps on one database, and a policy replaying the log from zero, raise nothing twice.
 
 mod assessment {
+    pub mod demo;
     pub mod roles;
     pub mod support;
 }

@@ -61,6 +61,7 @@ impl App {
             .map_err(|e| crate::error::ServiceError::Internal(e.to_string()))?;
         let assessment = Arc::new(crate::ops::survey_policy::Assessments::new(
             Arc::clone(&store),
+            clock.clone(),
             catalogue,
         ));
         Ok(Arc::new(App {

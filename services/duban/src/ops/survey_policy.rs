@@ -38,6 +38,7 @@ struct Runner {
 /// The assessment's state in a server: the policy and the survey book queries read.
 pub struct Assessments {
     store: Arc<dyn EventStore>,
+    clock: crate::clock::Clock,
     catalogue: Arc<Catalogue>,
     runner: tokio::sync::Mutex<Runner>,
     book: RwLock<Arc<SurveyBook>>,
@@ -53,9 +54,14 @@ struct Meta {
 
 impl Assessments {
     /// The assessment over a store with a checked catalogue; nothing is read yet.
-    pub fn new(store: Arc<dyn EventStore>, catalogue: Catalogue) -> Self {
+    pub fn new(
+        store: Arc<dyn EventStore>,
+        clock: crate::clock::Clock,
+        catalogue: Catalogue,
+    ) -> Self {
         Self {
             store,
+            clock,
             catalogue: Arc::new(catalogue.clone()),
             runner: tokio::sync::Mutex::new(Runner {
                 policy: Policy::new(catalogue),
@@ -174,7 +180,7 @@ impl Assessments {
             .collect::<ServiceResult<Vec<_>>>()?;
         let state: Option<Task> = duban_domain::aggregate::replay(&events);
         let version = state.as_ref().map_or(0, |t| t.version);
-        let now = chrono::Utc::now();
+        let now = self.clock.now();
         let decided = match (&decision.action, &state) {
             (Action::Raise(s), None) => Task::decide(
                 None,
