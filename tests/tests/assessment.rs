@@ -6,6 +6,13 @@
 //! Two apps on one database, and a policy replaying the log from zero, raise nothing twice.
 
 mod assessment {
+    pub mod cli;
+    #[path = "../cli/support.rs"]
+    #[expect(
+        dead_code,
+        reason = "the command-line tests' helpers; these tests use a few"
+    )]
+    pub mod cli_support;
     pub mod demo;
     pub mod roles;
     pub mod support;
