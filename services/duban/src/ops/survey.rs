@@ -77,7 +77,7 @@ impl App {
             && let Some(first) = find_command(self.store.as_ref(), command_id).await?
         {
             crate::commands::check_sender(&first, actor)?;
-            return self.answer(&first, false).await;
+            return self.answer(&first).await;
         }
         let mut attempt = 0;
         loop {
@@ -97,7 +97,7 @@ impl App {
             {
                 Ok((events, _duplicate)) => {
                     self.metrics.events_appended(events.len());
-                    return self.answer(&events, true).await;
+                    return self.answer(&events).await;
                 }
                 Err(ServiceError::Store(StoreError::VersionConflict { .. }))
                     if attempt < RETRIES => {}
@@ -169,11 +169,7 @@ impl App {
 
     /// The answer for an import's recorded events: runs the policy to the end of the
     /// log and gathers the items raised for these surveys.
-    async fn answer(
-        &self,
-        events: &[duban_store::RecordedEvent],
-        _fresh: bool,
-    ) -> ServiceResult<SurveyImported> {
+    async fn answer(&self, events: &[duban_store::RecordedEvent]) -> ServiceResult<SurveyImported> {
         let written = self.assessment.catch_up().await?;
         let mut last = events.last().map_or(0, |e| e.position);
         last = last.max(written);
