@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::department::DepartmentKind;
 use crate::ids::{DepartmentId, PlanId, TaskId};
 use crate::plan::Phase;
+use crate::school::{SchoolRegistered, SchoolSurveyed};
 use crate::task::{RectificationDetail, Verdict};
 use crate::upcast;
 
@@ -212,6 +213,13 @@ pub enum Event {
     TaskCancelled(Note),
     /// The note is the reason.
     RectificationReopened(Note),
+    /// See [`SchoolRegistered`].
+    SchoolRegistered(SchoolRegistered),
+    /// See [`SchoolSurveyed`].
+    SchoolSurveyed(SchoolSurveyed),
+    /// On an open rectification item: a later survey meets the standard, for the
+    /// office to verify (it never closes the item by itself).
+    SurveyMeetsStandard(Note),
 }
 
 /// A stored event that could not be read.
@@ -246,6 +254,9 @@ impl Event {
             Event::TaskEscalated(_) => "TaskEscalated",
             Event::TaskCancelled(_) => "TaskCancelled",
             Event::RectificationReopened(_) => "RectificationReopened",
+            Event::SchoolRegistered(_) => "SchoolRegistered",
+            Event::SchoolSurveyed(_) => "SchoolSurveyed",
+            Event::SurveyMeetsStandard(_) => "SurveyMeetsStandard",
         }
     }
 

@@ -73,6 +73,23 @@ id_type!(
     "task"
 );
 
+id_type!(
+    /// A school in the 优质均衡 assessment.
+    SchoolId,
+    "school"
+);
+
+/// A UUID derived from a key: the same key gives the same id on every server and every
+/// replay, which is what lets a policy write each of its decisions exactly once (the
+/// store refuses a second creation of the stream).
+pub fn derived_uuid(key: &str) -> Uuid {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(key.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes).into_uuid()
+}
+
 /// Splits a stream name into its type prefix and UUID.
 pub fn split_stream(stream: &str) -> Option<(&str, Uuid)> {
     let (prefix, rest) = stream.split_once('-')?;

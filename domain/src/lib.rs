@@ -6,6 +6,7 @@
 //! - [`plan`], [`department`]: the Plan and Department aggregates.
 //! - [`task`]: the task aggregate and its shared [`task::lifecycle`]; the creation of
 //!   each kind lives in [`measure`], [`milestone`] and [`rectification`].
+//! - [`school`]: the School aggregate of the 优质均衡 assessment and its surveys.
 //! - [`event`]: every event, stored as type + schema version + payload; [`upcast`] reads
 //!   older versions; `tagged` reads a stored event from its type and payload text
 //!   without joining them into one document.
@@ -23,6 +24,7 @@ pub mod measure;
 pub mod milestone;
 pub mod plan;
 pub mod rectification;
+pub mod school;
 mod tagged;
 pub mod task;
 pub mod testkit;

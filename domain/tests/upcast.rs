@@ -13,6 +13,9 @@ use duban_domain::event::{
 };
 use duban_domain::ids::{DepartmentId, PlanId, TaskId};
 use duban_domain::plan::Phase;
+use duban_domain::school::{
+    Figures, Num, School, SchoolKind, SchoolRegistered, SchoolSurveyed, Stage, SurveySource,
+};
 use duban_domain::task::{RectificationDetail, RectificationSource, Task, TaskStatus, Verdict};
 use duban_domain::upcast::{current_version, upcast};
 use serde_json::json;
@@ -354,6 +357,30 @@ fn one_of_each() -> Vec<Event> {
         Event::RectificationReopened(Note {
             note: "反弹".into(),
         }),
+        Event::SchoolRegistered(SchoolRegistered {
+            school_id: School::id_for("长风初级中学"),
+            name: "长风初级中学".into(),
+            kind: SchoolKind::Junior,
+            township: Some("长风镇".into()),
+        }),
+        Event::SchoolSurveyed(SchoolSurveyed {
+            school_id: School::id_for("长风初级中学"),
+            year: 2024,
+            stage: Stage::Junior,
+            figures: Figures {
+                students: Num(83.0),
+                music_room_area: Num(72.5),
+                ..Figures::default()
+            },
+            source: SurveySource {
+                file: "2024.xlsx".into(),
+                row: 3,
+            },
+            corrects: true,
+        }),
+        Event::SurveyMeetsStandard(Note {
+            note: "survey of 2025 meets the standard".into(),
+        }),
     ]
 }
 
@@ -376,13 +403,16 @@ fn covered(event: &Event) -> usize {
         Event::TaskEscalated(_) => 13,
         Event::TaskCancelled(_) => 14,
         Event::RectificationReopened(_) => 15,
+        Event::SchoolRegistered(_) => 16,
+        Event::SchoolSurveyed(_) => 17,
+        Event::SurveyMeetsStandard(_) => 18,
     }
 }
 
 #[test]
 fn every_event_round_trips_through_its_stored_form() {
     let events = one_of_each();
-    let mut seen = [false; 16];
+    let mut seen = [false; 19];
     for event in &events {
         seen[covered(event)] = true;
         let payload = event.payload();

@@ -11,9 +11,12 @@
 //! - [`task_view`]: [`TaskView`], a task plus the instants of its milestones.
 //! - [`query`]: task lists ([`filter_tasks`], [`worklist`], [`rectification_ledger`])
 //!   in one stable order; [`natural`]: the natural order of plan codes.
+//! - [`assessment`]: the 优质均衡 assessment (indicator catalogue, R1-R7, difference
+//!   coefficients) and the policy that raises its shortfalls as rectification items.
 //! - [`board`]: the scheduling board (调度台) at a moment.
 //! - [`dispatch`]: the quarterly dispatch (季度调度), its ranking and circular.
 
+pub mod assessment;
 pub mod board;
 pub mod dispatch;
 pub mod envelope;

@@ -107,6 +107,7 @@ pub async fn spawn_app_on(backend: Backend, db: DbGuard, clock: Clock) -> TestAp
 pub async fn spawn_app_via(backend: Backend, db: DbGuard, url: &str, clock: Clock) -> TestApp {
     let app = App::open(url, clock).await.expect("open the app");
     app.read.spawn_follower();
+    app.assessment.spawn_follower();
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind port 0");
     let port = listener.local_addr().expect("local addr").port();
     let server = serve(Arc::clone(&app), listener, ServerConfig::default()).expect("serve");

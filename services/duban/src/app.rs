@@ -38,6 +38,8 @@ pub struct App {
     pub responses: ResponseCache,
     /// Parsed GraphQL documents by their text (see [`DocumentCache`]).
     pub documents: DocumentCache,
+    /// The 优质均衡 assessment: its policy and the surveys it has read.
+    pub assessment: Arc<crate::ops::survey_policy::Assessments>,
     /// The runtime the store's connections and background tasks live on; the HTTP
     /// workers run GraphQL requests there, so database I/O is not handed between
     /// runtimes (see `http::endpoints`).
@@ -55,6 +57,13 @@ impl App {
     pub async fn with_store(store: Arc<dyn EventStore>, clock: Clock) -> ServiceResult<Arc<App>> {
         let persist = Arc::new(SqlReadModelStore::new(store.db()));
         let read = ReadModels::open(Arc::clone(&store), persist).await?;
+        let catalogue = duban_projections::assessment::Catalogue::builtin()
+            .map_err(|e| crate::error::ServiceError::Internal(e.to_string()))?;
+        let assessment = Arc::new(crate::ops::survey_policy::Assessments::new(
+            Arc::clone(&store),
+            clock.clone(),
+            catalogue,
+        ));
         Ok(Arc::new(App {
             commands: CommandService::new(Arc::clone(&store), clock.clone()),
             store,
@@ -65,6 +74,7 @@ impl App {
             tokens: TokenCache::default(),
             responses: ResponseCache::default(),
             documents: DocumentCache::default(),
+            assessment,
             runtime: tokio::runtime::Handle::current(),
         }))
     }

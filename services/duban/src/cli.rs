@@ -84,6 +84,24 @@ pub enum Command {
         #[arg(long)]
         command_id: Option<String>,
     },
+    /// Imports a school statistics table (.csv) for the 优质均衡 assessment; the policy
+    /// raises each shortfall as a rectification item once.
+    ImportSurvey {
+        /// The table.
+        file: PathBuf,
+        /// The school year (2024 = 2024-2025).
+        #[arg(long)]
+        year: i32,
+        /// Reads and checks only.
+        #[arg(long)]
+        dry_run: bool,
+        /// A TOML map of other header spellings: `[columns]` then `"学校" = "学校名称"`.
+        #[arg(long)]
+        columns: Option<PathBuf>,
+        /// Idempotency key: a repeated import with it records nothing new.
+        #[arg(long)]
+        command_id: Option<String>,
+    },
     /// Runs one pass of the overdue clock and exits.
     Tick,
     /// Read-model maintenance.
@@ -182,6 +200,7 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
                 .local_addr()
                 .map_err(|e| ServiceError::Internal(e.to_string()))?;
             app.read.spawn_follower();
+            app.assessment.spawn_follower();
             app.spawn_clock(Duration::from_secs(clock_interval.max(1)));
             println!("duban serving on http://{addr}/graphql (GraphiQL: http://{addr}/graphiql)");
             if demo {
@@ -252,6 +271,25 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
                 println!("  unrecognised: {line}");
             }
             Ok(())
+        }
+        Command::ImportSurvey {
+            file,
+            year,
+            dry_run,
+            columns,
+            command_id,
+        } => {
+            let app = App::open(&cli.database_url, clock).await?;
+            crate::ops::survey::import_file(
+                &app,
+                &cli_actor(),
+                &file,
+                year,
+                dry_run,
+                columns,
+                command_id,
+            )
+            .await
         }
         Command::Tick => {
             let app = App::open(&cli.database_url, clock).await?;

@@ -5,8 +5,12 @@
 //! late closing spread over 2023–2025, all recorded through the normal command path with
 //! a demo clock that walks through those dates.
 //!
+//! [`county`] adds a county's school surveys for the 优质均衡 assessment (2024, 2025).
+//!
 //! It is loaded once: every demo command carries a command id, and the import's id is
 //! checked first, so starting again with `--demo` on the same database adds nothing.
+
+mod county;
 
 use std::sync::Arc;
 
@@ -182,6 +186,7 @@ pub async fn load(app: &Arc<App>) -> ServiceResult<()> {
         step: 0,
     };
     script(&mut d).await?;
+    county::load(&d.app, &d.office, at).await?;
     app.read.catch_up().await?;
     tracing::info!(events = app.read.position(), "demo data loaded");
     Ok(())

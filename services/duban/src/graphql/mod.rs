@@ -8,8 +8,10 @@
 //! - [`query`], [`mutation`], [`subscription`]: the roots; [`board`]: the board and its
 //!   cache; [`readmodels`]: the quarterly dispatch and the board's rows; [`import`]:
 //!   `importPlan` and `previewPlanImport`; [`file`]: `FileInput`, a file sent inline for the importers.
+//! - [`assessment`]: the 优质均衡 assessment: `schools`, `assessment`, `importSurvey`.
 //! - [`validity`]: how long a request's answer holds, for the response cache.
 
+pub mod assessment;
 pub mod board;
 pub mod context;
 pub mod enums;

@@ -255,6 +255,24 @@ impl Query {
         }
     }
 
+    /// Every school of the 优质均衡 assessment (a SCHOOL department: its own).
+    async fn schools(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::assessment::SchoolObj>> {
+        super::assessment::schools(ctx)
+    }
+
+    /// The assessment of a school year (2024 = the 2024-2025 school year) from the latest surveys; with overrides, a what-if that records nothing.
+    async fn assessment(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+        overrides: Option<Vec<super::assessment::SurveyOverride>>,
+    ) -> async_graphql::Result<super::assessment::AssessmentObj> {
+        super::assessment::assessment(ctx, year, overrides)
+    }
+
     /// Checks every stream's hash chain and the global positions. OFFICE and AUDITOR.
     async fn verify_integrity(&self, ctx: &Context<'_>) -> async_graphql::Result<IntegrityReport> {
         viewer(ctx)?.require_office_or_auditor("verifying the log")?;

@@ -9,7 +9,10 @@
 //! - [`documents`]: parsed GraphQL documents by their text.
 //! - [`export`]: /export/ledger.csv and /export/ledger.xlsx.
 //! - [`strict_json`]: JSON bodies read with duplicate keys refused.
+//! - [`export`]: /export/ledger.csv and /export/ledger.xlsx; [`assessment`]:
+//!   /export/assessment.csv and .xlsx, the county table of a school year.
 
+pub mod assessment;
 pub mod documents;
 pub mod endpoints;
 pub mod export;
@@ -71,6 +74,14 @@ pub fn serve(
             .route("/metrics", web::get().to(ops::metrics))
             .route("/export/ledger.csv", web::get().to(export::ledger_csv))
             .route("/export/ledger.xlsx", web::get().to(export::ledger_xlsx))
+            .route(
+                "/export/assessment.csv",
+                web::get().to(assessment::table_csv),
+            )
+            .route(
+                "/export/assessment.xlsx",
+                web::get().to(assessment::table_xlsx),
+            )
     })
     .listen(listener)?
     .shutdown_timeout(5)

@@ -1,6 +1,10 @@
 //! One file per command family, as the API and the CLI call them. Each resolves the ids
 //! it is given into the states the domain decides on, runs the command through
 //! [`App::run`](crate::app::App::run) and returns the new state.
+//!
+//! The 优质均衡 assessment: [`survey`] imports a statistics table ([`survey_file`] reads
+//! the file, [`survey_table`] its rows); [`survey_policy`] runs the policy that raises
+//! shortfalls as rectification items; [`survey_export`] writes the county table.
 
 pub mod define_measure;
 pub mod dispatch;
@@ -11,6 +15,11 @@ mod lifecycle;
 pub mod raise_rectification;
 mod register_department;
 mod schedule_milestone;
+pub mod survey;
+pub mod survey_export;
+pub mod survey_file;
+pub mod survey_policy;
+pub mod survey_table;
 pub mod tick;
 
 pub use lifecycle::LifecycleInput;
