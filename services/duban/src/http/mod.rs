@@ -8,7 +8,11 @@
 //! - [`response_cache`]: whole answers to the dashboard queries, while they hold.
 //! - [`documents`]: parsed GraphQL documents by their text.
 //! - [`export`]: /export/ledger.csv and /export/ledger.xlsx.
+//! - [`circular`]: /export/circular.md and /export/circular.docx.
+//! - [`console`]: the web console at / (embedded static files).
 
+pub mod circular;
+pub mod console;
 pub mod documents;
 pub mod endpoints;
 pub mod export;
@@ -69,6 +73,13 @@ pub fn serve(
             .route("/metrics", web::get().to(ops::metrics))
             .route("/export/ledger.csv", web::get().to(export::ledger_csv))
             .route("/export/ledger.xlsx", web::get().to(export::ledger_xlsx))
+            .route("/export/circular.md", web::get().to(circular::circular_md))
+            .route(
+                "/export/circular.docx",
+                web::get().to(circular::circular_docx_export),
+            )
+            .route("/", web::get().to(console::index))
+            .route("/console/{path:.*}", web::get().to(console::asset))
     })
     .listen(listener)?
     .shutdown_timeout(5)

@@ -1,0 +1,315 @@
+//! The web console, on both backends.
+//!
+//! - In a real headless Chromium (Debian's `chromium`, driven by
+//!   `tests/console-e2e/scenario.mjs` through puppeteer-core; `tests/run` installs the npm
+//!   package): the office signs in by link, imports seed 004, assigns a measure; the
+//!   department on a 390 px viewport reports 60 % and submits; the office rejects, the
+//!   department resubmits, the office accepts; the office's board, open in another tab,
+//!   turns the row green within a second without a reload; the auditor slides back in
+//!   time and sees the task as it was; the circular .docx downloads, and its XML holds
+//!   the circular's title and the 公文 fonts; no request goes anywhere but the server.
+//!   Screenshots of each screen go to `target/console-e2e/<backend>/`.
+//! - Over plain HTTP: the console's files with their types, CSP, ETag and 304; the
+//!   first screen's size; the circular exports carry exactly the GraphQL circular of the
+//!   same viewer and refuse what they should.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use tokio::process::Command;
+
+use duban::Clock;
+use duban_tests::{Backend, TestApp, fresh_db, spawn_app, spawn_app_on};
+
+const DEPARTMENT: &str = "教育局";
+
+fn tests_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn chromium() -> PathBuf {
+    let path =
+        PathBuf::from(std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()));
+    assert!(
+        path.exists(),
+        "{} is missing: install Debian's chromium (`apt-get install chromium chromium-driver`; .ci/run does it)",
+        path.display()
+    );
+    path
+}
+
+/// `target/console-e2e/<backend>`, next to the workspace's build output.
+fn out_dir(backend: Backend) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| tests_dir().join("..").join("target"));
+    target
+        .join("console-e2e")
+        .join(format!("{backend:?}").to_lowercase())
+}
+
+fn unzip(path: &Path, part: &str) -> String {
+    let bytes = std::fs::read(path).expect("read the .docx");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a .docx is a zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name(part).expect(part), &mut xml).expect("utf-8");
+    xml
+}
+
+/// The GraphQL circular the holder of `token` reads for a quarter.
+async fn graphql_circular(app: &TestApp, token: &str, year: i32, quarter: i32) -> String {
+    let data = app
+        .ok(
+            token,
+            "query($y: Int!, $q: Int!) { quarterlyDispatch(year: $y, quarter: $q) { circular } }",
+            json!({"y": year, "q": quarter}),
+        )
+        .await;
+    data["quarterlyDispatch"]["circular"]
+        .as_str()
+        .expect("circular")
+        .to_string()
+}
+
+async fn browser_scenario(backend: Backend) {
+    let Some(db) = fresh_db(backend).await else {
+        return;
+    };
+    let dir = tests_dir().join("console-e2e");
+    assert!(
+        dir.join("node_modules").join("puppeteer-core").is_dir(),
+        "puppeteer-core is missing: run `npm ci` in {} (tests/run does it)",
+        dir.display()
+    );
+    let chromium = chromium();
+    // A running clock: the auditor's slider needs the events at distinct moments.
+    let app = spawn_app_on(backend, db, Clock::system()).await;
+    // The importer reuses a department of the same name, so its officer can sign in.
+    let department_id = app.department(DEPARTMENT).await;
+    let department_token = app.department_token(&department_id).await;
+    let out = out_dir(backend);
+    let output = Command::new("node")
+        .arg("scenario.mjs")
+        .current_dir(&dir)
+        .env("DUBAN_BASE", &app.base)
+        .env("OFFICE_TOKEN", &app.office)
+        .env("DEPARTMENT_TOKEN", &department_token)
+        .env("AUDITOR_TOKEN", &app.auditor)
+        .env("DEPARTMENT_NAME", DEPARTMENT)
+        .env(
+            "PLAN_FILE",
+            tests_dir().join("tests/console_browser/plan_004.txt"),
+        )
+        .env("OUT_DIR", &out)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .await
+        .expect("run node (is Node.js installed?)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    let result: Value = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .map(|r| serde_json::from_str(r).expect("the result is JSON"))
+        .unwrap_or_else(|| panic!("no RESULT line:\n{stdout}\n{stderr}"));
+    assert!(
+        output.status.success() && result["ok"] == true,
+        "the browser scenario failed: {}\n{stdout}\n{stderr}",
+        result["error"]
+    );
+    assert!(
+        result["greenAfterMs"].as_u64().expect("ms") <= 1000,
+        "{result}"
+    );
+    assert_eq!(result["foreign"], json!([]), "no request left the server");
+    for shot in result["screenshots"].as_array().expect("screenshots") {
+        let path = PathBuf::from(shot.as_str().expect("path"));
+        assert!(
+            std::fs::metadata(&path).expect("screenshot").len() > 1000,
+            "{}",
+            path.display()
+        );
+    }
+
+    // The downloaded circular is the GraphQL circular of the office, laid out as a 公文.
+    let xml = unzip(
+        Path::new(result["docx"].as_str().expect("docx")),
+        "word/document.xml",
+    );
+    let now = duban_domain::time::local_date(chrono::Utc::now());
+    let quarter = (chrono::Datelike::month(&now) as i32 - 1) / 3 + 1;
+    let circular = graphql_circular(&app, &app.office, chrono::Datelike::year(&now), quarter).await;
+    let title = circular
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# "))
+        .expect("a title");
+    assert!(xml.contains(title), "the title {title} is in the document");
+    for font in ["方正小标宋简体", "仿宋_GB2312", "黑体"] {
+        assert!(xml.contains(font), "{font} is in the document");
+    }
+    assert!(xml.contains(r#"w:val="44""#), "the title is 二号 (22 pt)");
+    assert!(xml.contains(r#"w:val="32""#), "the body is 三号 (16 pt)");
+    assert!(xml.contains("一、总体情况"), "numbered headings");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn console_scenario_in_headless_chromium_sqlite() {
+    browser_scenario(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn console_scenario_in_headless_chromium_postgres() {
+    browser_scenario(Backend::Postgres).await;
+}
+
+async fn get(app: &TestApp, path: &str, token: Option<&str>) -> reqwest::Response {
+    let mut req = app.client().get(format!("{}{path}", app.base));
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    req.send().await.expect("request")
+}
+
+fn header(res: &reqwest::Response, name: &str) -> String {
+    res.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+async fn files_and_exports(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    // The page and its modules: types, a policy that allows this server only, caching.
+    let page = get(&app, "/", None).await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(header(&page, "content-type"), "text/html; charset=utf-8");
+    let csp = header(&page, "content-security-policy");
+    assert!(
+        csp.contains("default-src 'none'") && csp.contains("script-src 'self'"),
+        "{csp}"
+    );
+    let host = app.base.trim_start_matches("http://");
+    assert!(
+        csp.contains(&format!("connect-src 'self' ws://{host}")),
+        "{csp}"
+    );
+    assert_eq!(header(&page, "cache-control"), "no-cache");
+    let etag = header(&page, "etag");
+    let html = page.text().await.expect("html");
+    let again = app
+        .client()
+        .get(format!("{}/", app.base))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(again.status(), 304, "unchanged files are not sent again");
+
+    // Everything the first screen loads (the page, every module, the stylesheet).
+    let mut first_screen = html.len();
+    let mut pending = vec![
+        "/console/app.js".to_string(),
+        "/console/style.css".to_string(),
+    ];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(path) = pending.pop() {
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        let res = get(&app, &path, None).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let kind = header(&res, "content-type");
+        let body = res.text().await.expect("body");
+        first_screen += body.len();
+        if path.ends_with(".js") {
+            assert_eq!(kind, "text/javascript; charset=utf-8", "{path}");
+            let folder = &path[..path.rfind('/').expect("a folder") + 1];
+            for import in body.split("from '").skip(1) {
+                let target = import.split('\'').next().expect("a module path");
+                let resolved = if let Some(rest) = target.strip_prefix("../") {
+                    format!(
+                        "{}{rest}",
+                        &folder[..folder[..folder.len() - 1].rfind('/').expect("parent") + 1]
+                    )
+                } else {
+                    format!("{folder}{}", target.trim_start_matches("./"))
+                };
+                pending.push(resolved);
+            }
+        }
+    }
+    assert!(
+        seen.len() >= 10,
+        "every screen's module was followed: {seen:?}"
+    );
+    assert!(
+        first_screen < 300 * 1024,
+        "the first screen is {first_screen} bytes"
+    );
+    assert_eq!(
+        get(&app, "/console/../Cargo.toml", None).await.status(),
+        404
+    );
+    assert_eq!(get(&app, "/console/nothing.js", None).await.status(), 404);
+
+    // The circular exports: the GraphQL circular of the same viewer, as .md and .docx.
+    let task = app.assigned_task(DEPARTMENT).await;
+    let q = "/export/circular.md?year=2025&quarter=3";
+    for token in [&app.office, &task.token, &app.auditor] {
+        let res = get(&app, q, Some(token)).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(header(&res, "content-type"), "text/markdown; charset=utf-8");
+        let md = res.text().await.expect("markdown");
+        assert_eq!(md, graphql_circular(&app, token, 2025, 3).await);
+    }
+    let plan = format!(
+        "/export/circular.docx?year=2025&quarter=3&planId={}",
+        task.plan_id
+    );
+    let res = get(&app, &plan, Some(&app.office)).await;
+    assert_eq!(res.status(), 200);
+    assert!(header(&res, "content-disposition").contains("circular-2025-Q3.docx"));
+    let bytes = res.bytes().await.expect("docx");
+    let docx = std::env::temp_dir().join(format!("duban-circular-{}.docx", uuid::Uuid::new_v4()));
+    std::fs::write(&docx, &bytes).expect("write");
+    let xml = unzip(&docx, "word/document.xml");
+    std::fs::remove_file(&docx).ok();
+    assert!(xml.contains("2025年第三季度工作调度通报"), "the title");
+    assert!(xml.contains("仿宋_GB2312") && xml.contains("方正小标宋简体"));
+
+    // Refusals: no token, a quarter that is not one, one not yet begun, a bad plan id.
+    assert_eq!(get(&app, q, None).await.status(), 401);
+    for (bad, status) in [
+        ("/export/circular.md?year=2025&quarter=5", 400),
+        ("/export/circular.docx?year=2026&quarter=1", 400),
+        ("/export/circular.md?year=2025&quarter=3&planId=nope", 400),
+        ("/export/circular.md?quarter=3", 400),
+    ] {
+        let res = get(&app, bad, Some(&app.office)).await;
+        assert_eq!(res.status(), status, "{bad}");
+        if status == 400 && bad.contains("year=") {
+            let body: Value = res.json().await.expect("json");
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+                "{bad}"
+            );
+        }
+    }
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn console_files_and_circular_exports_sqlite() {
+    files_and_exports(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn console_files_and_circular_exports_postgres() {
+    files_and_exports(Backend::Postgres).await;
+}
