@@ -1,6 +1,7 @@
 // The console's end-to-end scenario in the system's headless Chromium (puppeteer-core,
 // no browser download). Run by tests/tests/console_browser.rs, which starts the server
-// and passes: DUBAN_BASE, OFFICE_TOKEN, DEPARTMENT_TOKEN, AUDITOR_TOKEN, DEPARTMENT_NAME,
+// and passes: DUBAN_BASE, OFFICE_TOKEN, DEPARTMENT_LINK (a sign-in link), AUDITOR_TOKEN,
+// DEPARTMENT_NAME,
 // PLAN_FILE, OUT_DIR (screenshots and downloads), CHROMIUM (default /usr/bin/chromium).
 //
 // The office signs in by link and imports a plan, assigns a measure; the department
@@ -60,7 +61,10 @@ const browser = await puppeteer.launch({
   ],
 });
 
-async function open(context, token, width, height, mobile = false) {
+/** The sign-in link of a token. */
+const link = (token) => `${base}/#token=${encodeURIComponent(token)}`;
+
+async function open(context, signIn, width, height, mobile = false) {
   const page = await context.newPage();
   await page.setViewport({ width, height, isMobile: mobile, hasTouch: mobile, deviceScaleFactor: 1 });
   page.on('request', (r) => requests.push(r.url()));
@@ -71,7 +75,7 @@ async function open(context, token, width, height, mobile = false) {
   page.setDefaultTimeout(15_000);
   page.on("console", (m) => process.env.DEBUG && console.log("console", m.type(), m.text()));
   const started = Date.now();
-  await page.goto(`${base}/#token=${encodeURIComponent(token)}`);
+  await page.goto(signIn);
   await page.waitForSelector('#nav a');
   return { page, started };
 }
@@ -136,7 +140,7 @@ async function lightOf(page) {
 
 try {
   // 1. The office signs in by link; the token leaves the address bar.
-  const office = await open(browser.defaultBrowserContext(), env('OFFICE_TOKEN'), 1280, 900);
+  const office = await open(browser.defaultBrowserContext(), link(env('OFFICE_TOKEN')), 1280, 900);
   const o = office.page;
   const url = o.url();
   check(!url.includes('token='), `the token left the address bar (${url})`);
@@ -174,7 +178,7 @@ try {
   step('measure assigned');
 
   // The board in a second tab of the office, never reloaded from here on.
-  const boardTab = await open(browser.defaultBrowserContext(), env('OFFICE_TOKEN'), 1280, 900);
+  const boardTab = await open(browser.defaultBrowserContext(), link(env('OFFICE_TOKEN')), 1280, 900);
   const b = boardTab.page;
   await b.waitForSelector(`tr[data-department="${department}"]`);
   await b.waitForSelector('.live[data-state="open"]');
@@ -185,7 +189,7 @@ try {
 
   // 4. The department, on a phone, reports 60 % and submits.
   const deptContext = await browser.createBrowserContext();
-  const dept = await open(deptContext, env('DEPARTMENT_TOKEN'), 390, 844, true);
+  const dept = await open(deptContext, env('DEPARTMENT_LINK'), 390, 844, true);
   const d = dept.page;
   const card = `article[data-task="${taskId}"]`;
   await d.waitForSelector(card);
@@ -266,7 +270,7 @@ try {
 
   // 7. The auditor slides back to just after the 60 % report.
   const audContext = await browser.createBrowserContext();
-  const aud = await open(audContext, env('AUDITOR_TOKEN'), 1280, 900);
+  const aud = await open(audContext, link(env('AUDITOR_TOKEN')), 1280, 900);
   const a = aud.page;
   await go(a, `#/audit/${taskId}`, '#as-of');
   await a.waitForSelector('.as-of[data-status="CLOSED"]');

@@ -2,7 +2,8 @@
 //!
 //! - In a real headless Chromium (Debian's `chromium`, driven by
 //!   `tests/console-e2e/scenario.mjs` through puppeteer-core; `tests/run` installs the npm
-//!   package): the office signs in by link, imports seed 004, assigns a measure; the
+//!   package): the office signs in by link (the department by one from `duban token
+//!   create --link`), imports seed 004, assigns a measure; the
 //!   department on a 390 px viewport reports 60 % and submits; the office rejects, the
 //!   department resubmits, the office accepts; the office's board, open in another tab,
 //!   turns the row green within a second without a reload; the auditor slides back in
@@ -19,6 +20,7 @@ use serde_json::{Value, json};
 use tokio::process::Command;
 
 use duban::Clock;
+use duban_tests::process::run_cli;
 use duban_tests::{Backend, TestApp, fresh_db, spawn_app, spawn_app_on};
 
 const DEPARTMENT: &str = "教育局";
@@ -84,16 +86,36 @@ async fn browser_scenario(backend: Backend) {
     let chromium = chromium();
     // A running clock: the auditor's slider needs the events at distinct moments.
     let app = spawn_app_on(backend, db, Clock::system()).await;
-    // The importer reuses a department of the same name, so its officer can sign in.
-    let department_id = app.department(DEPARTMENT).await;
-    let department_token = app.department_token(&department_id).await;
+    // The importer reuses a department of the same name, so its officer can sign in
+    // with a link from `duban token create --link`.
+    app.department(DEPARTMENT).await;
+    let (url, base) = (app.db.url(), app.base.clone());
+    let created = tokio::task::spawn_blocking(move || {
+        let args = ["token", "create", "--name", "王敏", "--role", "department"];
+        let more = ["--department", DEPARTMENT, "--link", &base];
+        run_cli(&url, &[], &[&args[..], &more[..]].concat())
+    })
+    .await
+    .expect("the CLI ran");
+    let printed = String::from_utf8_lossy(&created.stdout);
+    assert!(created.status.success(), "token create: {printed}");
+    let mut lines = printed.lines();
+    let (token, link) = (
+        lines.next().expect("the token"),
+        lines.next().expect("the link"),
+    );
+    assert_eq!(
+        link,
+        format!("{}/#token={token}", app.base),
+        "the sign-in link"
+    );
     let out = out_dir(backend);
     let output = Command::new("node")
         .arg("scenario.mjs")
         .current_dir(&dir)
         .env("DUBAN_BASE", &app.base)
         .env("OFFICE_TOKEN", &app.office)
-        .env("DEPARTMENT_TOKEN", &department_token)
+        .env("DEPARTMENT_LINK", link)
         .env("AUDITOR_TOKEN", &app.auditor)
         .env("DEPARTMENT_NAME", DEPARTMENT)
         .env(
