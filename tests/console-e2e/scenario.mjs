@@ -302,21 +302,29 @@ try {
   rmSync(downloads, { recursive: true, force: true });
   mkdirSync(downloads, { recursive: true });
   await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
-  await o.click('#download-docx');
-  const deadline = Date.now() + 10_000;
-  let files = [];
-  while (Date.now() < deadline) {
-    files = readdirSync(downloads).filter((f) => f.endsWith('.docx'));
-    if (files.length) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  check(files.length === 1, `the .docx was downloaded (${files})`);
-  result.docx = join(downloads, files[0]);
-  step('circular downloaded', { file: result.docx });
+  /** Clicks a download button and returns the path of the file that arrives. */
+  const downloaded = async (button, ext) => {
+    await o.click(button);
+    const deadline = Date.now() + 10_000;
+    let files = [];
+    while (Date.now() < deadline) {
+      files = readdirSync(downloads).filter((f) => f.endsWith(ext));
+      if (files.length) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    check(files.length === 1, `the ${ext} file was downloaded (${files})`);
+    return join(downloads, files[0]);
+  };
+  result.docx = await downloaded('#download-docx', '.docx');
+  result.markdown = await downloaded('#download-md', '.md');
+  step('circular downloaded', { docx: result.docx, markdown: result.markdown });
 
-  // 9. The remaining screens, then sign out.
+  // 9. The remaining screens, the ledger's downloads, then sign out.
   await go(o, '#/ledger', '#ledger table');
   await shot(o, '07-ledger');
+  result.csv = await downloaded('#download-csv', '.csv');
+  result.xlsx = await downloaded('#download-xlsx', '.xlsx');
+  step('ledger downloaded');
   await go(o, '#/worklist', 'h1');
   await shot(o, '08-worklist-office');
   await o.click('#signout');

@@ -8,7 +8,8 @@
 //!   department resubmits, the office accepts; the office's board, open in another tab,
 //!   turns the row green within a second without a reload; the auditor slides back in
 //!   time and sees the task as it was; the circular .docx downloads, and its XML holds
-//!   the circular's title and the 公文 fonts; no request goes anywhere but the server.
+//!   the circular's title and the 公文 fonts; the circular's Markdown and the ledger's
+//!   CSV and XLSX download; no request goes anywhere but the server.
 //!   Screenshots of each screen go to `target/console-e2e/<backend>/`.
 //! - Over plain HTTP: the console's files with their types, CSP, ETag and 304; the
 //!   first screen's size; the circular exports carry exactly the GraphQL circular of the
@@ -174,6 +175,18 @@ async fn browser_scenario(backend: Backend) {
     assert!(xml.contains(r#"w:val="44""#), "the title is 二号 (22 pt)");
     assert!(xml.contains(r#"w:val="32""#), "the body is 三号 (16 pt)");
     assert!(xml.contains("一、总体情况"), "numbered headings");
+    let markdown = std::fs::read_to_string(result["markdown"].as_str().expect("md")).expect("md");
+    assert_eq!(markdown, circular, "the Markdown download is the circular");
+    let csv = std::fs::read(result["csv"].as_str().expect("csv")).expect("csv");
+    assert!(
+        csv.starts_with(b"\xEF\xBB\xBF"),
+        "the ledger CSV (UTF-8 with a BOM)"
+    );
+    let xlsx = std::path::Path::new(result["xlsx"].as_str().expect("xlsx"));
+    assert!(
+        unzip(xlsx, "xl/workbook.xml").contains("<sheet"),
+        "the ledger workbook"
+    );
     app.stop().await;
 }
 

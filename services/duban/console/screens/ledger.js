@@ -105,8 +105,8 @@ export async function ledger(view, { viewer }) {
       overdue,
       unit,
       h('button', { type: 'submit' }, '查询'),
-      h('button', { type: 'button', class: 'secondary', onclick: save('csv') }, '导出 CSV'),
-      h('button', { type: 'button', class: 'secondary', onclick: save('xlsx') }, '导出 Excel'),
+      h('button', { type: 'button', class: 'secondary', id: 'download-csv', onclick: save('csv') }, '导出 CSV'),
+      h('button', { type: 'button', class: 'secondary', id: 'download-xlsx', onclick: save('xlsx') }, '导出 Excel'),
     ),
     out,
   );
