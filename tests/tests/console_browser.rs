@@ -283,6 +283,33 @@ async fn files_and_exports(backend: Backend) {
         seen.len() >= 10,
         "every screen's module was followed: {seen:?}"
     );
+    // Every error code of the API has a Chinese message.
+    let api = get(&app, "/console/api.js", None)
+        .await
+        .text()
+        .await
+        .expect("api.js");
+    for code in [
+        "UNAUTHENTICATED",
+        "FORBIDDEN",
+        "NOT_FOUND",
+        "BAD_USER_INPUT",
+        "INVALID_TRANSITION",
+        "VERSION_CONFLICT",
+        "INTERNAL",
+    ] {
+        let message = api
+            .split(&format!("  {code}: '"))
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("no message for {code}"));
+        assert!(
+            message
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{code}: {message}"
+        );
+    }
     assert!(
         first_screen < 300 * 1024,
         "the first screen is {first_screen} bytes"

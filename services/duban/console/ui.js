@@ -120,9 +120,6 @@ export function errorBox(err, onReload) {
   if (err.code === 'VERSION_CONFLICT' && onReload) {
     box.append(h('button', { type: 'button', class: 'reload', onclick: onReload }, '重新加载最新数据（已填写的内容会保留）'));
   }
-  if (err.code === 'UNAUTHENTICATED') {
-    box.append(h('a', { href: '#/signin' }, '重新登录'));
-  }
   return box;
 }
 
