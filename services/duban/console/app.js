@@ -92,6 +92,9 @@ async function start() {
   document.getElementById('signout').addEventListener('click', () => {
     forget();
     viewer = null;
+    // End the screen's live updates too.
+    if (leave) leave();
+    leave = null;
     signInScreen('您已退出。');
   });
   if (!token()) {
