@@ -129,8 +129,20 @@ async function act(page, form, scope = '') {
   await page.evaluate(() => document.querySelector('#flash').replaceChildren());
 }
 
-async function status(page) {
-  await page.waitForSelector('.facts .tag');
+/** Waits until the task page shows status `want` (or, with `leave`, any other one: the
+ * page re-renders after an action's success message) and returns what it shows. */
+async function status(page, want, leave = false) {
+  await page
+    .waitForFunction(
+      (w, l) => {
+        const tag = document.querySelector('.facts .tag');
+        return tag && (tag.textContent === w) !== l;
+      },
+      { polling: 100, timeout: 5000 },
+      want,
+      leave,
+    )
+    .catch(() => {});
   return page.$eval('.facts .tag', (e) => e.textContent);
 }
 
@@ -174,7 +186,7 @@ try {
   await fill(o, 'assign', 'leadId', department);
   await fill(o, 'assign', 'due', shanghaiDate(7));
   await act(o, 'assign');
-  check((await status(o)) === '已交办', 'the measure is assigned');
+  check((await status(o, '已交办')) === '已交办', 'the measure is assigned');
   step('measure assigned');
 
   // The board in a second tab of the office, never reloaded from here on.
@@ -236,7 +248,7 @@ try {
   await fill(o, 'verify', 'verdict', 'REJECTED');
   await fill(o, 'verify', 'remarks', '佐证材料不全，请补充验收记录。');
   await act(o, 'verify');
-  check((await status(o)) !== '待验收', 'the rejection sent it back');
+  check((await status(o, '待验收', true)) !== '待验收', 'the rejection sent it back');
   step('office rejected');
 
   await go(d, '#/dispatch', '#dispatch');
@@ -254,7 +266,7 @@ try {
   await fill(o, 'verify', 'remarks', '同意销号。');
   await act(o, 'verify');
   const accepted = Date.now();
-  check((await status(o)) === '已办结', 'the measure is closed');
+  check((await status(o, '已办结')) === '已办结', 'the measure is closed');
   await shot(o, '03-task');
 
   // 6. The board's row turns green without a reload, within a second.
