@@ -240,6 +240,10 @@ try {
   const width = await d.evaluate(() => document.documentElement.scrollWidth);
   check(width <= 390, `the worklist fits 390 px (${width})`);
   await shot(d, '02-worklist-390');
+  await go(d, `#/task/${taskId}`, '.facts');
+  const taskWidth = await d.evaluate(() => document.documentElement.scrollWidth);
+  check(taskWidth <= 390, `the task page fits 390 px (${taskWidth})`);
+  await shot(d, '03-task-390');
   step('department reported 60 % and submitted');
 
   // 5. The office rejects with remarks; the department resubmits; the office accepts.
