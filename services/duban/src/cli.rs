@@ -149,6 +149,10 @@ pub enum TokenAction {
         /// For department tokens: the department's name or id.
         #[arg(long)]
         department: Option<String>,
+        /// Also prints the console's sign-in link; the value is the server's address
+        /// (default `DUBAN_LISTEN` or 127.0.0.1:8080), e.g. `--link https://duban.county`.
+        #[arg(long, num_args = 0..=1, default_missing_value = "")]
+        link: Option<String>,
     },
     /// Lists tokens (never their secrets).
     List,
@@ -202,9 +206,11 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
             app.read.spawn_follower();
             app.assessment.spawn_follower();
             app.spawn_clock(Duration::from_secs(clock_interval.max(1)));
-            println!("duban serving on http://{addr}/graphql (GraphiQL: http://{addr}/graphiql)");
+            println!(
+                "duban serving on http://{addr}/graphql (console: http://{addr}/, GraphiQL: http://{addr}/graphiql)"
+            );
             if demo {
-                crate::demo::print_tokens(&app).await?;
+                crate::demo::print_tokens(&app, &addr.to_string()).await?;
             }
             let server = serve(Arc::clone(&app), listener, ServerConfig { max_lag })
                 .map_err(|e| ServiceError::Internal(e.to_string()))?;
@@ -362,6 +368,7 @@ async fn token(app: &App, action: TokenAction) -> ServiceResult<()> {
             name,
             role,
             department,
+            link,
         } => {
             let role = Role::parse(&role)
                 .filter(|r| *r != Role::System)
@@ -373,6 +380,13 @@ async fn token(app: &App, action: TokenAction) -> ServiceResult<()> {
             let (info, secret) =
                 auth::create_token(&db, &name, role, department, app.clock.now()).await?;
             println!("{secret}");
+            if let Some(base) = link {
+                let base = Some(base)
+                    .filter(|b| !b.trim().is_empty())
+                    .or_else(|| std::env::var("DUBAN_LISTEN").ok())
+                    .unwrap_or_else(|| "127.0.0.1:8080".into());
+                println!("{}", crate::http::console::sign_in_link(&base, &secret));
+            }
             eprintln!(
                 "token {} for {} ({}) created; it is shown only once",
                 info.id,

@@ -441,8 +441,10 @@ async fn script(d: &mut Demo) -> ServiceResult<()> {
     Ok(())
 }
 
-/// Creates and prints the three demo tokens (office, one department, auditor).
-pub async fn print_tokens(app: &App) -> ServiceResult<()> {
+/// Creates and prints the three demo tokens (office, one department, auditor) with
+/// their console sign-in links on `addr`.
+pub async fn print_tokens(app: &App, addr: &str) -> ServiceResult<()> {
+    let link = |token: &str| crate::http::console::sign_in_link(addr, token);
     let db = app.store.db();
     let now = app.clock.now();
     let jiaoyu = app.read.read(|m| {
@@ -455,12 +457,15 @@ pub async fn print_tokens(app: &App) -> ServiceResult<()> {
     let (_, auditor) = create_token(&db, "demo auditor", Role::Auditor, None, now).await?;
     println!("demo tokens (shown once; send as Authorization: Bearer <token>):");
     println!("  OFFICE     {office}");
+    println!("             {}", link(&office));
     if let Some(dept) = jiaoyu {
         let (_, dept_token) =
             create_token(&db, "demo 教育局", Role::Department, Some(dept), now).await?;
         println!("  DEPARTMENT {dept_token}   (教育局)");
+        println!("             {}", link(&dept_token));
     }
     println!("  AUDITOR    {auditor}");
+    println!("             {}", link(&auditor));
     Ok(())
 }
 

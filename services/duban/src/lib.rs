@@ -8,7 +8,8 @@
 //! - [`ops`]: one file per command family, shared by the API, the CLI and the demo;
 //!   [`ops::tick`] is the overdue clock; [`ops::import_plan`] the plan importer.
 //! - [`readmodel`]: the read models at run time, persisted with their checkpoint.
-//! - [`graphql`]: the schema; [`http`]: the server; [`ledger`]: the ledger exports.
+//! - [`graphql`]: the schema; [`http`]: the server and the web console; [`ledger`]: the ledger
+//!   exports; [`circular_docx`]: the circular as a 公文 .docx.
 //! - [`bounded`]: the one bounded cache type (quick_cache) behind every cache below.
 //! - [`auth`]: bearer tokens; [`tokens`]: the tokens a server has looked up; [`clock`]: the injected clock; [`metrics`]: Prometheus.
 //! - [`cli`], [`progress`], [`telemetry`]: the command line; [`demo`]: the demo data set.
@@ -19,6 +20,7 @@
 pub mod app;
 pub mod auth;
 pub mod bounded;
+pub mod circular_docx;
 pub mod cli;
 pub mod clock;
 pub mod commands;

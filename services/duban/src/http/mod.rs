@@ -11,8 +11,12 @@
 //! - [`strict_json`]: JSON bodies read with duplicate keys refused.
 //! - [`export`]: /export/ledger.csv and /export/ledger.xlsx; [`assessment`]:
 //!   /export/assessment.csv and .xlsx, the county table of a school year.
+//! - [`circular`]: /export/circular.md and /export/circular.docx.
+//! - [`console`]: the web console at / (embedded static files).
 
 pub mod assessment;
+pub mod circular;
+pub mod console;
 pub mod documents;
 pub mod endpoints;
 pub mod export;
@@ -82,6 +86,13 @@ pub fn serve(
                 "/export/assessment.xlsx",
                 web::get().to(assessment::table_xlsx),
             )
+            .route("/export/circular.md", web::get().to(circular::circular_md))
+            .route(
+                "/export/circular.docx",
+                web::get().to(circular::circular_docx_export),
+            )
+            .route("/", web::get().to(console::index))
+            .route("/console/{path:.*}", web::get().to(console::asset))
     })
     .listen(listener)?
     .shutdown_timeout(5)
