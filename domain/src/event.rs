@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::department::DepartmentKind;
+use crate::endpoint::{EndpointChanged, EndpointRegistered};
 use crate::ids::{DepartmentId, PlanId, TaskId};
 use crate::plan::Phase;
 use crate::task::{RectificationDetail, Verdict};
@@ -158,6 +159,17 @@ pub struct TaskOverdue {
     pub detected_at: DateTime<Utc>,
 }
 
+/// The clock found a reminder due: `days_before` days before the due date (临期提醒).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskReminderDue {
+    /// The due date reminded of.
+    pub due: NaiveDate,
+    /// How many days before it.
+    pub days_before: u32,
+    /// When the clock noticed.
+    pub detected_at: DateTime<Utc>,
+}
+
 /// The office moved the deadline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeadlineExtended {
@@ -212,6 +224,16 @@ pub enum Event {
     TaskCancelled(Note),
     /// The note is the reason.
     RectificationReopened(Note),
+    /// See [`TaskReminderDue`].
+    TaskReminderDue(TaskReminderDue),
+    /// See [`EndpointRegistered`].
+    EndpointRegistered(EndpointRegistered),
+    /// A notification endpoint was paused.
+    EndpointPaused(EndpointChanged),
+    /// A paused notification endpoint was resumed.
+    EndpointResumed(EndpointChanged),
+    /// A notification endpoint was removed.
+    EndpointRemoved(EndpointChanged),
 }
 
 /// A stored event that could not be read.
@@ -246,6 +268,11 @@ impl Event {
             Event::TaskEscalated(_) => "TaskEscalated",
             Event::TaskCancelled(_) => "TaskCancelled",
             Event::RectificationReopened(_) => "RectificationReopened",
+            Event::TaskReminderDue(_) => "TaskReminderDue",
+            Event::EndpointRegistered(_) => "EndpointRegistered",
+            Event::EndpointPaused(_) => "EndpointPaused",
+            Event::EndpointResumed(_) => "EndpointResumed",
+            Event::EndpointRemoved(_) => "EndpointRemoved",
         }
     }
 

@@ -72,6 +72,11 @@ id_type!(
     TaskId,
     "task"
 );
+id_type!(
+    /// A notification endpoint.
+    EndpointId,
+    "endpoint"
+);
 
 /// Splits a stream name into its type prefix and UUID.
 pub fn split_stream(stream: &str) -> Option<(&str, Uuid)> {
