@@ -73,7 +73,7 @@ pub enum Command {
         #[arg(long)]
         command_id: Option<String>,
     },
-    /// Runs one pass of the overdue clock and exits.
+    /// Runs one pass of the overdue and reminder clocks and exits.
     Tick,
     /// Read-model maintenance.
     Projections {
@@ -233,8 +233,10 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
         Command::Tick => {
             let app = App::open(&cli.database_url, clock).await?;
             let marked = app.tick().await?;
+            let reminded = app.remind().await?;
             app.read.flush().await?;
             println!("overdue clock: {marked} task(s) marked overdue");
+            println!("reminder clock: {reminded} reminder(s) recorded");
             Ok(())
         }
         Command::Projections {

@@ -1,6 +1,7 @@
 //! One file per command family, as the API and the CLI call them. Each resolves the ids
 //! it is given into the states the domain decides on, runs the command through
-//! [`App::run`](crate::app::App::run) and returns the new state.
+//! [`App::run`](crate::app::App::run) and returns the new state. [`tick`] is the overdue
+//! clock and [`remind`] the reminder clock; both run on the same timer.
 
 pub mod define_measure;
 pub mod dispatch;
@@ -9,6 +10,7 @@ pub mod import_plan;
 mod lifecycle;
 pub mod raise_rectification;
 mod register_department;
+pub mod remind;
 mod schedule_milestone;
 pub mod tick;
 
