@@ -59,6 +59,12 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Manages notification endpoints (see docs/notifications.md).
+    Endpoint {
+        /// add, list, pause, resume or remove.
+        #[command(subcommand)]
+        action: crate::notify::cli::EndpointAction,
+    },
     /// Imports a plan document (plain text) as a plan with measures and departments.
     ImportPlan {
         /// The document.
@@ -188,6 +194,12 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
         Command::Token { action } => {
             let app = App::open(&cli.database_url, clock).await?;
             token(&app, action).await
+        }
+        Command::Endpoint { action } => {
+            let app = App::open(&cli.database_url, clock).await?;
+            crate::notify::cli::run(&app, &cli_actor(), action).await?;
+            app.read.flush().await?;
+            Ok(())
         }
         Command::ImportPlan {
             file,
@@ -354,7 +366,7 @@ async fn token(app: &App, action: TokenAction) -> ServiceResult<()> {
 }
 
 /// A department by id or exact name.
-fn resolve_department(app: &App, raw: &str) -> ServiceResult<DepartmentId> {
+pub(crate) fn resolve_department(app: &App, raw: &str) -> ServiceResult<DepartmentId> {
     if let Ok(id) = DepartmentId::parse("department", raw) {
         return Ok(id);
     }

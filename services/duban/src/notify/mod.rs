@@ -6,7 +6,9 @@
 //!   loopback, link-local or private addresses unless allowed).
 //! - [`format`]: the messages: generic webhook JSON and the Chinese Markdown of the
 //!   企业微信 / 钉钉 / 飞书 group robots.
+//! - [`cli`]: `duban endpoint …` (the commands are in [`crate::ops::endpoint`]).
 
 pub mod address;
+pub mod cli;
 pub mod format;
 pub mod sign;

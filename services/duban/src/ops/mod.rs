@@ -6,6 +6,7 @@
 pub mod define_measure;
 pub mod dispatch;
 pub mod draft_plan;
+pub mod endpoint;
 pub mod import_plan;
 mod lifecycle;
 pub mod raise_rectification;
