@@ -9,6 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::department::DepartmentKind;
+use crate::endpoint::{EndpointChanged, EndpointRegistered};
 use crate::ids::{DepartmentId, PlanId, TaskId};
 use crate::plan::Phase;
 use crate::school::{SchoolRegistered, SchoolSurveyed};
@@ -159,6 +160,17 @@ pub struct TaskOverdue {
     pub detected_at: DateTime<Utc>,
 }
 
+/// The clock found a reminder due: `days_before` days before the due date (临期提醒).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskReminderDue {
+    /// The due date reminded of.
+    pub due: NaiveDate,
+    /// How many days before it.
+    pub days_before: u32,
+    /// When the clock noticed.
+    pub detected_at: DateTime<Utc>,
+}
+
 /// The office moved the deadline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeadlineExtended {
@@ -220,6 +232,16 @@ pub enum Event {
     /// On an open rectification item: a later survey meets the standard, for the
     /// office to verify (it never closes the item by itself).
     SurveyMeetsStandard(Note),
+    /// See [`TaskReminderDue`].
+    TaskReminderDue(TaskReminderDue),
+    /// See [`EndpointRegistered`].
+    EndpointRegistered(EndpointRegistered),
+    /// A notification endpoint was paused.
+    EndpointPaused(EndpointChanged),
+    /// A paused notification endpoint was resumed.
+    EndpointResumed(EndpointChanged),
+    /// A notification endpoint was removed.
+    EndpointRemoved(EndpointChanged),
 }
 
 /// A stored event that could not be read.
@@ -257,6 +279,11 @@ impl Event {
             Event::SchoolRegistered(_) => "SchoolRegistered",
             Event::SchoolSurveyed(_) => "SchoolSurveyed",
             Event::SurveyMeetsStandard(_) => "SurveyMeetsStandard",
+            Event::TaskReminderDue(_) => "TaskReminderDue",
+            Event::EndpointRegistered(_) => "EndpointRegistered",
+            Event::EndpointPaused(_) => "EndpointPaused",
+            Event::EndpointResumed(_) => "EndpointResumed",
+            Event::EndpointRemoved(_) => "EndpointRemoved",
         }
     }
 

@@ -72,6 +72,11 @@ id_type!(
     TaskId,
     "task"
 );
+id_type!(
+    /// A notification endpoint.
+    EndpointId,
+    "endpoint"
+);
 
 id_type!(
     /// A school in the 优质均衡 assessment.

@@ -3,7 +3,8 @@
 //!
 //! Layout:
 //! - [`aggregate`]: the `decide`/`evolve` trait every aggregate implements.
-//! - [`plan`], [`department`]: the Plan and Department aggregates.
+//! - [`plan`], [`department`]: the Plan and Department aggregates; [`endpoint`]: where
+//!   notifications are delivered.
 //! - [`task`]: the task aggregate and its shared [`task::lifecycle`]; the creation of
 //!   each kind lives in [`measure`], [`milestone`] and [`rectification`].
 //! - [`school`]: the School aggregate of the 优质均衡 assessment and its surveys.
@@ -11,12 +12,14 @@
 //!   older versions; `tagged` reads a stored event from its type and payload text
 //!   without joining them into one document.
 //! - [`actor`]: roles and who may do what; [`error`]: [`DomainError`].
+//! - [`reminder`]: when a reminder before a due date falls due.
 //! - [`time`]: deadlines and quarters in Asia/Shanghai; [`ids`]: ids and stream names.
 //! - [`testkit`]: given/when/then for aggregate tests.
 
 pub mod actor;
 pub mod aggregate;
 pub mod department;
+pub mod endpoint;
 pub mod error;
 pub mod event;
 pub mod ids;
@@ -25,6 +28,7 @@ pub mod milestone;
 pub mod plan;
 pub mod rectification;
 pub mod school;
+pub mod reminder;
 mod tagged;
 pub mod task;
 pub mod testkit;

@@ -444,6 +444,7 @@ fn event_type_of(command: &TaskCommand) -> &'static str {
             C::Submit { .. } => "CompletionSubmitted",
             C::Verify { .. } => "TaskVerified",
             C::MarkOverdue => "TaskOverdue",
+            C::MarkReminderDue { .. } => "TaskReminderDue",
             C::ExtendDeadline { .. } => "DeadlineExtended",
             C::Urge { .. } => "TaskUrged",
             C::Escalate { .. } => "TaskEscalated",

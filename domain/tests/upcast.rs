@@ -205,6 +205,11 @@ fn the_current_versions() {
         "TaskEscalated",
         "TaskCancelled",
         "RectificationReopened",
+        "TaskReminderDue",
+        "EndpointRegistered",
+        "EndpointPaused",
+        "EndpointResumed",
+        "EndpointRemoved",
     ] {
         assert_eq!(current_version(other), 1, "{other}");
     }
@@ -381,6 +386,22 @@ fn one_of_each() -> Vec<Event> {
         Event::SurveyMeetsStandard(Note {
             note: "survey of 2025 meets the standard".into(),
         }),
+        Event::TaskReminderDue(duban_domain::event::TaskReminderDue {
+            due: day(2025, 7, 10),
+            days_before: 7,
+            detected_at: at("2025-07-03T09:00:00+08:00"),
+        }),
+        Event::EndpointRegistered(duban_domain::endpoint::EndpointRegistered {
+            endpoint_id: duban_domain::ids::EndpointId::new(),
+            name: "教育局工作群".into(),
+            kind: duban_domain::endpoint::EndpointKind::Wecom,
+            url: Some("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k".into()),
+            department: Some(lead()),
+            event_types: vec!["TaskUrged".into()],
+        }),
+        Event::EndpointPaused(duban_domain::endpoint::EndpointChanged {}),
+        Event::EndpointResumed(duban_domain::endpoint::EndpointChanged {}),
+        Event::EndpointRemoved(duban_domain::endpoint::EndpointChanged {}),
     ]
 }
 
@@ -406,13 +427,18 @@ fn covered(event: &Event) -> usize {
         Event::SchoolRegistered(_) => 16,
         Event::SchoolSurveyed(_) => 17,
         Event::SurveyMeetsStandard(_) => 18,
+        Event::TaskReminderDue(_) => 19,
+        Event::EndpointRegistered(_) => 20,
+        Event::EndpointPaused(_) => 21,
+        Event::EndpointResumed(_) => 22,
+        Event::EndpointRemoved(_) => 23,
     }
 }
 
 #[test]
 fn every_event_round_trips_through_its_stored_form() {
     let events = one_of_each();
-    let mut seen = [false; 19];
+    let mut seen = [false; 24];
     for event in &events {
         seen[covered(event)] = true;
         let payload = event.payload();

@@ -21,6 +21,7 @@ pub fn apply(task: &mut Task, event: &Event) {
             task.lead = Some(e.lead);
             task.cooperating = e.cooperating.clone();
             task.due = Some(e.due);
+            task.reminded.retain(|k| k.due == e.due);
             if task.status == TaskStatus::Defined {
                 task.status = TaskStatus::Assigned;
             }
@@ -44,7 +45,14 @@ pub fn apply(task: &mut Task, event: &Event) {
             task.overdue_for = Some(e.due);
             task.went_overdue = true;
         }
-        Event::DeadlineExtended(e) => task.due = Some(e.due),
+        Event::DeadlineExtended(e) => {
+            task.due = Some(e.due);
+            task.reminded.retain(|k| k.due == e.due);
+        }
+        Event::TaskReminderDue(e) => task.reminded.push(crate::reminder::ReminderKey {
+            due: e.due,
+            days_before: e.days_before,
+        }),
         Event::TaskEscalated(_) => task.escalated = true,
         Event::TaskCancelled(_) => task.status = TaskStatus::Cancelled,
         Event::RectificationReopened(_) => {
@@ -71,6 +79,7 @@ fn create(event: &Event) -> Option<Task> {
         cooperating: vec![],
         due: None,
         overdue_for: None,
+        reminded: vec![],
         went_overdue: false,
         escalated: false,
         progress: 0,

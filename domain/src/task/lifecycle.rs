@@ -16,8 +16,9 @@ use crate::department::DepartmentRef;
 use crate::error::DomainError;
 use crate::event::{
     CompletionSubmitted, DeadlineExtended, Event, Note, ProgressReported, TaskAssigned,
-    TaskOverdue, TaskVerified,
+    TaskOverdue, TaskReminderDue, TaskVerified,
 };
+use crate::reminder::due_reminder;
 use crate::task::{Task, TaskKind, TaskStatus, Verdict};
 use crate::time::{is_past_due, local_date};
 use crate::validate::{evidence, optional_text, required_text};
@@ -59,6 +60,11 @@ pub enum LifecycleCommand {
     },
     /// The clock: record that the due date has passed.
     MarkOverdue,
+    /// The clock: record the reminder due now, if any, for these days-before offsets.
+    MarkReminderDue {
+        /// Days before the due date (e.g. 7 and 1).
+        offsets: Vec<u32>,
+    },
     /// Move the deadline later.
     ExtendDeadline {
         /// New deadline.
@@ -97,6 +103,7 @@ impl LifecycleCommand {
             LifecycleCommand::Submit { .. } => "submit",
             LifecycleCommand::Verify { .. } => "verify",
             LifecycleCommand::MarkOverdue => "mark overdue",
+            LifecycleCommand::MarkReminderDue { .. } => "record a reminder for",
             LifecycleCommand::ExtendDeadline { .. } => "extend the deadline of",
             LifecycleCommand::Urge { .. } => "urge",
             LifecycleCommand::Escalate { .. } => "escalate",
@@ -237,6 +244,17 @@ pub fn decide(
                 detected_at: now,
             })
         }
+        C::MarkReminderDue { offsets } => {
+            // Like the overdue mark: nothing due is not an error.
+            let Some(days_before) = due_reminder(task, offsets, now) else {
+                return Ok(vec![]);
+            };
+            Event::TaskReminderDue(TaskReminderDue {
+                due: task.due.unwrap_or_default(),
+                days_before,
+                detected_at: now,
+            })
+        }
         C::ExtendDeadline { due, reason } => {
             let reason = required_text("reason", reason, 2000)?;
             let Some(previous) = task.due else {
@@ -302,7 +320,7 @@ pub fn decide(
 fn check_role(command: &LifecycleCommand, actor: &Actor) -> Result<(), DomainError> {
     use LifecycleCommand as C;
     match command {
-        C::MarkOverdue => {
+        C::MarkOverdue | C::MarkReminderDue { .. } => {
             if actor.role == Role::System {
                 Ok(())
             } else {

@@ -150,6 +150,9 @@ pub struct Task {
     pub due: Option<NaiveDate>,
     /// The due date for which the clock last recorded `TaskOverdue`.
     pub overdue_for: Option<NaiveDate>,
+    /// The reminders recorded for the current due date (see [`crate::reminder`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reminded: Vec<crate::reminder::ReminderKey>,
     /// Whether the task ever went overdue.
     pub went_overdue: bool,
     /// 挂牌督办.

@@ -59,6 +59,12 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Manages notification endpoints (see docs/notifications.md).
+    Endpoint {
+        /// add, list, pause, resume or remove.
+        #[command(subcommand)]
+        action: crate::notify::cli::EndpointAction,
+    },
     /// Imports a plan document (.txt in any Chinese encoding, .docx, .xlsx, .xls, .csv) as a
     /// plan with measures and departments; `--dry-run` previews it and records nothing.
     ImportPlan {
@@ -102,7 +108,7 @@ pub enum Command {
         #[arg(long)]
         command_id: Option<String>,
     },
-    /// Runs one pass of the overdue clock and exits.
+    /// Runs one pass of the overdue and reminder clocks and exits.
     Tick,
     /// Read-model maintenance.
     Projections {
@@ -225,6 +231,12 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
             let app = App::open(&cli.database_url, clock).await?;
             token(&app, action).await
         }
+        Command::Endpoint { action } => {
+            let app = App::open(&cli.database_url, clock).await?;
+            crate::notify::cli::run(&app, &cli_actor(), action).await?;
+            app.read.flush().await?;
+            Ok(())
+        }
         Command::ImportPlan {
             file,
             dry_run,
@@ -300,8 +312,10 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
         Command::Tick => {
             let app = App::open(&cli.database_url, clock).await?;
             let marked = app.tick().await?;
+            let reminded = app.remind().await?;
             app.read.flush().await?;
             println!("overdue clock: {marked} task(s) marked overdue");
+            println!("reminder clock: {reminded} reminder(s) recorded");
             Ok(())
         }
         Command::Projections {
@@ -427,7 +441,7 @@ async fn token(app: &App, action: TokenAction) -> ServiceResult<()> {
 }
 
 /// A department by id or exact name.
-fn resolve_department(app: &App, raw: &str) -> ServiceResult<DepartmentId> {
+pub(crate) fn resolve_department(app: &App, raw: &str) -> ServiceResult<DepartmentId> {
     if let Ok(id) = DepartmentId::parse("department", raw) {
         return Ok(id);
     }

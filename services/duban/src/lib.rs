@@ -14,6 +14,7 @@
 //! - [`auth`]: bearer tokens; [`tokens`]: the tokens a server has looked up; [`clock`]: the injected clock; [`metrics`]: Prometheus.
 //! - [`cli`], [`progress`], [`telemetry`]: the command line; [`demo`]: the demo data set.
 //! - [`transfer`]: export/import of the whole log (JSON Lines) and SQLite backups.
+//! - [`notify`]: notifications from the log: signatures, endpoint address rules, messages.
 //! - [`error`]: [`error::ServiceError`], one per boundary; [`db`]: SQL on either backend.
 //! - [`memory`]: malloc arenas per core, and freed memory given back after the big folds.
 
@@ -32,6 +33,7 @@ pub mod http;
 pub mod ledger;
 pub mod memory;
 pub mod metrics;
+pub mod notify;
 pub mod ops;
 pub mod progress;
 pub mod readmodel;

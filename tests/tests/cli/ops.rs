@@ -28,6 +28,9 @@ async fn tick_marks_an_overdue_task_once() {
     let run = duban_ok(db.path(), Some("2025-08-31T23:59:00+08:00"), &["tick"]);
     assert!(run.stdout.contains("0 task(s) marked overdue"), "{run:?}");
     assert_eq!(count(db.path(), Some("TaskOverdue")).await, 0);
+    // The same pass records the one-day reminder (due 2025-08-31), once.
+    assert!(run.stdout.contains("1 reminder(s) recorded"), "{run:?}");
+    assert_eq!(count(db.path(), Some("TaskReminderDue")).await, 1);
 
     // The first minute after it, Asia/Shanghai: the assigned measure is overdue.
     let run = duban_ok(db.path(), Some("2025-09-01T00:01:00+08:00"), &["tick"]);
@@ -37,7 +40,8 @@ async fn tick_marks_an_overdue_task_once() {
     // Later passes record nothing more.
     let run = duban_ok(db.path(), Some("2025-10-01T09:00:00+08:00"), &["tick"]);
     assert!(run.stdout.contains("0 task(s) marked overdue"), "{run:?}");
-    assert_eq!(count(db.path(), None).await, before + 1);
+    assert!(run.stdout.contains("0 reminder(s) recorded"), "{run:?}");
+    assert_eq!(count(db.path(), None).await, before + 2);
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! One file per command family, as the API and the CLI call them. Each resolves the ids
 //! it is given into the states the domain decides on, runs the command through
-//! [`App::run`](crate::app::App::run) and returns the new state.
+//! [`App::run`](crate::app::App::run) and returns the new state. [`tick`] is the overdue
+//! clock and [`remind`] the reminder clock; both run on the same timer.
 //!
 //! The 优质均衡 assessment: [`survey`] imports a statistics table ([`survey_file`] reads
 //! the file, [`survey_table`] its rows); [`survey_policy`] runs the policy that raises
@@ -9,11 +10,13 @@
 pub mod define_measure;
 pub mod dispatch;
 pub mod draft_plan;
+pub mod endpoint;
 pub mod import_plan;
 pub mod import_preview;
 mod lifecycle;
 pub mod raise_rectification;
 mod register_department;
+pub mod remind;
 mod schedule_milestone;
 pub mod survey;
 pub mod survey_export;

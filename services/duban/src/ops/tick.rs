@@ -51,7 +51,8 @@ impl App {
         Ok(marked)
     }
 
-    /// Runs the clock every `interval` until the process ends.
+    /// Runs the clock (overdue marks, then reminders) every `interval` until the
+    /// process ends.
     pub fn spawn_clock(
         self: &std::sync::Arc<Self>,
         interval: std::time::Duration,
@@ -63,6 +64,9 @@ impl App {
                 timer.tick().await;
                 if let Err(e) = app.tick().await {
                     tracing::error!(error = %e, "overdue clock pass failed; will retry");
+                }
+                if let Err(e) = app.remind().await {
+                    tracing::error!(error = %e, "reminder clock pass failed; will retry");
                 }
             }
         })
