@@ -5,10 +5,10 @@
 //! notice, so there every request looks its token up. Where the store cannot vouch and
 //! the database does not answer, authentication fails closed.
 
-use duban_store::EventStore;
 use crate::auth::{TokenInfo, authenticate, hash_token};
 use crate::bounded::Bounded;
 use crate::error::ServiceResult;
+use duban_store::EventStore;
 
 /// Entries kept: far more tokens than a county hands out; the least used go first.
 const CAPACITY: usize = 10_000;
