@@ -211,9 +211,7 @@ impl CommandService {
             // not touch this stream learns nothing of it, its version included.
             let decided = match A::decide(state.as_ref(), &command, actor, now) {
                 Err(forbidden @ DomainError::Forbidden { .. }) => Err(forbidden),
-                decided => {
-                    check_expected_version(options.expected_version, version).and_then(|()| decided)
-                }
+                decided => check_expected_version(options.expected_version, version).and(decided),
             };
             let events = match decided {
                 // A refusal or a no-op on a snapshot is only believed on stored state.
