@@ -8,6 +8,9 @@ use serde_json::json;
 use super::case::{Case, Rule, equals};
 use super::world::World;
 
+/// A county's statistics table (the assessment's fixture), sent as a file.
+const SURVEY: &str = include_str!("../../../projections/fixtures/survey-2024.csv");
+
 const IMPORT_TEXT: &str = "某某县教育发展实施方案\n三、重点任务\n(一)优化布局\n\
     1.新建学校。确保2025年8月投入使用。(牵头单位:县教育局;配合单位:县财政局)";
 
@@ -170,6 +173,16 @@ pub async fn case(name: &str, w: &World) -> Option<Case> {
             json!({ "t": w.fresh_closed_rectification().await }),
             Rule::Office,
             status("reopenRectification", "IN_PROGRESS"),
+        ),
+        "importSurvey" => Case::new(
+            "mutation($f: FileInput!) { importSurvey(input: {file: $f, year: 2024}) \
+             { problems } }",
+            json!({ "f": { "name": "survey.csv", "contentBase64": base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                SURVEY,
+            ) } }),
+            Rule::Office,
+            |d| equals("problems", &d["importSurvey"]["problems"], &json!([])),
         ),
         _ => return None,
     };

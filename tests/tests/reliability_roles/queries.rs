@@ -171,6 +171,35 @@ pub fn case(name: &str, w: &World, who: Who) -> Option<Case> {
             Rule::OfficeAndAuditor,
             |d| equals("ok", &d["verifyIntegrity"]["ok"], &json!(true)),
         ),
+        "previewPlanImport" => Case::new(
+            "query($x: String!) { previewPlanImport(input: {text: $x}) { digest } }",
+            json!({ "x": "某某县教育发展实施方案\n三、重点任务\n(一)优化布局\n\
+                    1.新建学校。(牵头单位:县教育局)\n" }),
+            Rule::Office,
+            |d| {
+                d["previewPlanImport"]["digest"]
+                    .as_str()
+                    .map(|_| ())
+                    .ok_or(format!("no digest: {d}"))
+            },
+        ),
+        // The world's departments are bureaus: the assessment is for the office,
+        // auditors and schools only.
+        "schools" => Case::new(
+            "{ schools { id } }",
+            json!({}),
+            Rule::OfficeAndAuditor,
+            |d| match d["schools"].as_array() {
+                Some(_) => Ok(()),
+                None => Err(format!("no list: {d}")),
+            },
+        ),
+        "assessment" => Case::new(
+            "{ assessment(year: 2024) { year } }",
+            json!({}),
+            Rule::OfficeAndAuditor,
+            |d| equals("year", &d["assessment"]["year"], &json!(2024)),
+        ),
         _ => return None,
     };
     Some(case)
