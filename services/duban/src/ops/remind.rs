@@ -9,12 +9,10 @@
 //! domain finds the reminder already recorded and records nothing. An extended deadline
 //! drops the old due date's reminders from the task, which reschedules them.
 
-use duban_domain::Actor;
 use duban_domain::reminder::{DEFAULT_OFFSETS, due_reminder};
-use duban_domain::task::{LifecycleCommand, Task, TaskCommand};
+use duban_domain::task::LifecycleCommand;
 
 use crate::app::App;
-use crate::commands::CommandOptions;
 use crate::error::ServiceResult;
 
 impl App {
@@ -27,29 +25,14 @@ impl App {
     /// One pass of the reminder clock with these days-before offsets.
     pub async fn remind_with(&self, offsets: &[u32]) -> ServiceResult<usize> {
         let now = self.clock.now();
-        let candidates: Vec<String> = self.read.read(|m| {
-            m.tasks
-                .values()
-                .map(|v| &v.task)
-                .filter(|t| due_reminder(t, offsets, now).is_some())
-                .map(|t| t.id.stream())
-                .collect()
-        });
-        let system = Actor::system();
-        let mut recorded = 0;
-        for stream in candidates {
-            let done = self
-                .run::<Task>(
-                    &stream,
-                    &system,
-                    &CommandOptions::default(),
-                    TaskCommand::Lifecycle(LifecycleCommand::MarkReminderDue {
-                        offsets: offsets.to_vec(),
-                    }),
-                )
-                .await?;
-            recorded += done.events.len();
-        }
+        let recorded = self
+            .clock_pass(
+                |t| due_reminder(t, offsets, now).is_some(),
+                || LifecycleCommand::MarkReminderDue {
+                    offsets: offsets.to_vec(),
+                },
+            )
+            .await?;
         if recorded > 0 {
             tracing::info!(recorded, "reminder clock recorded TaskReminderDue");
         }

@@ -18,37 +18,52 @@ impl App {
     /// One pass of the clock; returns how many tasks were marked overdue.
     pub async fn tick(&self) -> ServiceResult<usize> {
         let now = self.clock.now();
+        let marked = self
+            .clock_pass(
+                |t| {
+                    matches!(t.status, TaskStatus::Assigned | TaskStatus::InProgress)
+                        && t.due
+                            .is_some_and(|due| is_past_due(due, now) && t.overdue_for != Some(due))
+                },
+                || LifecycleCommand::MarkOverdue,
+            )
+            .await?;
+        if marked > 0 {
+            tracing::info!(marked, "overdue clock recorded TaskOverdue");
+        }
+        Ok(marked)
+    }
+
+    /// Sends the system's `command` to every task the read model says is `due` for it;
+    /// the domain decides again on each stream, so a racing clock records nothing twice.
+    /// Returns how many events were recorded.
+    pub(crate) async fn clock_pass(
+        &self,
+        due: impl Fn(&Task) -> bool,
+        command: impl Fn() -> LifecycleCommand,
+    ) -> ServiceResult<usize> {
         let candidates: Vec<String> = self.read.read(|m| {
             m.tasks
                 .values()
                 .map(|v| &v.task)
-                .filter(|t| matches!(t.status, TaskStatus::Assigned | TaskStatus::InProgress))
-                .filter(|t| {
-                    t.due
-                        .is_some_and(|due| is_past_due(due, now) && t.overdue_for != Some(due))
-                })
+                .filter(|t| due(t))
                 .map(|t| t.id.stream())
                 .collect()
         });
         let system = Actor::system();
-        let mut marked = 0;
+        let mut recorded = 0;
         for stream in candidates {
             let done = self
                 .run::<Task>(
                     &stream,
                     &system,
                     &CommandOptions::default(),
-                    TaskCommand::Lifecycle(LifecycleCommand::MarkOverdue),
+                    TaskCommand::Lifecycle(command()),
                 )
                 .await?;
-            if !done.events.is_empty() {
-                marked += 1;
-            }
+            recorded += done.events.len();
         }
-        if marked > 0 {
-            tracing::info!(marked, "overdue clock recorded TaskOverdue");
-        }
-        Ok(marked)
+        Ok(recorded)
     }
 
     /// Runs the clock (overdue marks, then reminders) every `interval` until the
