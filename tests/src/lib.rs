@@ -166,6 +166,22 @@ impl TestApp {
         (status, body)
     }
 
+    /// POSTs `body` as it is (JSON content type) with `token`; returns the HTTP status
+    /// and the JSON answer, for bodies [`TestApp::gql`] would not build.
+    pub async fn post_raw(&self, token: &str, body: String) -> (u16, Value) {
+        let response = self
+            .client
+            .post(self.graphql_url())
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("send");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     /// Like [`TestApp::gql`], asserting success; returns `data`.
     pub async fn ok(&self, token: &str, query: &str, variables: Value) -> Value {
         let (status, body) = self.gql(Some(token), query, variables).await;

@@ -48,21 +48,7 @@ async fn a_body_over_the_limit_is_refused_with_413() {
         // A body just under the limit is read and answered.
         let pad = " ".repeat(limit - 100);
         let body = format!(r#"{{"query":"{{ me {{ name }} }}","pad":"{pad}"}}"#);
-        let (status, answer) = {
-            let response = app
-                .client()
-                .post(app.graphql_url())
-                .bearer_auth(&app.office)
-                .header("content-type", "application/json")
-                .body(body)
-                .send()
-                .await
-                .expect("an answer");
-            (
-                response.status().as_u16(),
-                response.json::<Value>().await.expect("json"),
-            )
-        };
+        let (status, answer) = app.post_raw(&app.office, body).await;
         assert_eq!(status, 200, "{answer}");
         assert_eq!(answer["data"]["me"]["name"], "test office");
         app.stop().await;
