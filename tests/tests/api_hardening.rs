@@ -35,6 +35,66 @@ on_both!(lenient_dates_and_control_characters_are_refused);
 on_both!(duplicate_json_keys_are_refused);
 on_both!(a_stalled_body_is_answered_and_closed_promptly);
 
+/// `{...F0} fragment F0 on Query{...F1 ...F1} … fragment F<n> on Query{me{name}}`: about
+/// 36 bytes a level, and 2^n fields once expanded.
+pub fn doubling_fragments(levels: usize) -> String {
+    let mut query = String::from("{...F0}");
+    for level in 0..levels {
+        query.push_str(&format!(
+            " fragment F{level} on Query{{...F{next} ...F{next}}}",
+            next = level + 1
+        ));
+    }
+    query.push_str(&format!(" fragment F{levels} on Query{{me{{name}}}}"));
+    query
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fragments_that_expand_exponentially_are_refused_at_once() {
+    let Some(app) = app(Backend::Sqlite).await else {
+        return;
+    };
+    let task = app.assigned_task("财政局").await;
+    for levels in [12, 25, 40] {
+        let started = Instant::now();
+        let (status, body) = app
+            .gql(Some(&task.token), &doubling_fragments(levels), json!({}))
+            .await;
+        let took = started.elapsed();
+        assert_eq!(
+            error_codes(&body),
+            ["BAD_USER_INPUT"],
+            "{levels}: {status} {body}"
+        );
+        assert!(
+            took < Duration::from_secs(1),
+            "{levels} levels took {took:?}"
+        );
+    }
+    // Below the limit the same form still runs: 2^11 = 2,048 fields.
+    let (_, body) = app
+        .gql(Some(&task.token), &doubling_fragments(10), json!({}))
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    // Four at once do not hold up an unrelated query.
+    let deep = doubling_fragments(30);
+    let hostile = (0..4).map(|_| app.gql(Some(&task.token), &deep, json!({})));
+    let started = Instant::now();
+    let (answers, (_, me)) = tokio::join!(
+        futures::future::join_all(hostile),
+        app.gql(Some(&app.office), "{ me { name } }", json!({}))
+    );
+    assert!(me["errors"].is_null(), "{me}");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    for (_, body) in answers {
+        assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+    }
+}
+
 async fn app(backend: Backend) -> Option<TestApp> {
     spawn_app(backend).await
 }

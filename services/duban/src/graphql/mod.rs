@@ -1,6 +1,7 @@
 //! The GraphQL API: the contract's schema over the app.
 //!
-//! - [`nesting`]: refuses documents nested too deep to parse safely.
+//! - [`nesting`]: refuses documents nested too deep to parse safely; [`expansion`]:
+//!   refuses documents whose fragments expand too far to validate.
 //! - [`context`]: the viewer, the app, and service errors as coded GraphQL errors.
 //! - [`scalars`], [`enums`], [`inputs`]: the contract's scalars, enums and inputs.
 //! - [`types`]: Department, Plan, Task, DomainEvent and the connections; [`page`]:
@@ -15,6 +16,7 @@ pub mod assessment;
 pub mod board;
 pub mod context;
 pub mod enums;
+pub mod expansion;
 pub mod file;
 pub mod import;
 pub mod inputs;

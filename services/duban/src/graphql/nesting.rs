@@ -1,4 +1,5 @@
-//! A guard against documents nested too deep to parse safely.
+//! A guard against documents nested too deep to parse safely, or whose fragments
+//! expand too far to validate (counted by [`super::expansion`]).
 //!
 //! The GraphQL parser and validator recurse once per level of `{`, `[` and `(`, and
 //! async-graphql's recursion limit is checked only after parsing: a few hundred nested
@@ -13,6 +14,8 @@ use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest,
 };
 use async_graphql::{ErrorExtensionValues, Request, ServerError, ServerResult};
+
+use super::expansion;
 
 /// The deepest nesting of `{`, `[` and `(` a document may have.
 pub const MAX_NESTING: usize = 64;
@@ -67,7 +70,8 @@ pub fn nesting_exceeds(query: &str, limit: usize) -> bool {
     false
 }
 
-/// Refuses documents nested deeper than [`MAX_NESTING`] before they are parsed.
+/// Refuses documents nested deeper than [`MAX_NESTING`] before they are parsed, and
+/// documents whose fragments expand too far before they are checked.
 pub struct NestingGuard;
 
 impl ExtensionFactory for NestingGuard {
@@ -85,14 +89,26 @@ impl Extension for NestingGuard {
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
         if nesting_exceeds(&request.query, MAX_NESTING) {
-            let mut error = ServerError::new(too_deep_message(), None);
-            let mut extensions = ErrorExtensionValues::default();
-            extensions.set("code", "BAD_USER_INPUT");
-            error.extensions = Some(extensions);
-            return Err(error);
+            return Err(bad_document(too_deep_message()));
+        }
+        // Parsed here (and kept in the request) so that the expansion is counted before
+        // async-graphql's own checks after parsing, which follow every spread too.
+        let mut request = request;
+        let document = request.parsed_query()?;
+        if expansion::expansion_exceeds(document, expansion::MAX_EXPANDED_FIELDS) {
+            return Err(bad_document(expansion::too_large_message()));
         }
         next.run(ctx, request).await
     }
+}
+
+/// A refusal of the document with the code BAD_USER_INPUT.
+fn bad_document(message: String) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", "BAD_USER_INPUT");
+    error.extensions = Some(extensions);
+    error
 }
 
 #[cfg(test)]

@@ -437,9 +437,14 @@ pub fn parse_request_with(
     let requested_name = request.operation_name.clone();
     // The text of a document to keep once parsed (a copy: the parse borrows the request).
     let mut keep_as = None;
+    // A cached document was checked when it was kept.
+    let mut checked = false;
     if let Some(documents) = documents {
         match documents.get(&request.query) {
-            Some(document) => request.set_parsed_query(document),
+            Some(document) => {
+                request.set_parsed_query(document);
+                checked = true;
+            }
             None => keep_as = Some(request.query.clone()),
         }
     }
@@ -453,6 +458,16 @@ pub fn parse_request_with(
             });
         }
         Ok(document) => {
+            // Validation expands every fragment spread: refuse what would cost too much.
+            let limit = crate::graphql::expansion::MAX_EXPANDED_FIELDS;
+            if !checked && crate::graphql::expansion::expansion_exceeds(document, limit) {
+                return Err(Rejection::new(
+                    media_type,
+                    media_type.document_error_status(),
+                    BAD_USER_INPUT,
+                    &crate::graphql::expansion::too_large_message(),
+                ));
+            }
             if let (Some(documents), Some(text)) = (documents, &keep_as) {
                 documents.insert(text, document);
             }
