@@ -14,6 +14,9 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 
 use duban_tests::{Backend, TestApp, spawn_app};
 
+#[path = "subscription/security.rs"]
+mod security;
+
 /// How long to wait for an expected message.
 const EXPECTED_WITHIN: Duration = Duration::from_secs(10);
 /// How long to wait after the last expected message to be sure nothing else comes.

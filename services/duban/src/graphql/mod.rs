@@ -2,6 +2,7 @@
 //!
 //! - [`nesting`]: refuses documents nested too deep to parse safely; [`expansion`]:
 //!   refuses documents whose fragments expand too far to validate.
+//! - [`connection`]: a WebSocket connection's token, checked as events are delivered.
 //! - [`context`]: the viewer, the app, and service errors as coded GraphQL errors.
 //! - [`scalars`], [`enums`], [`inputs`]: the contract's scalars, enums and inputs.
 //! - [`types`]: Department, Plan, Task, DomainEvent and the connections; [`page`]:
@@ -14,6 +15,7 @@
 
 pub mod assessment;
 pub mod board;
+pub mod connection;
 pub mod context;
 pub mod enums;
 pub mod expansion;

@@ -5,13 +5,12 @@ use std::time::Instant;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::Data;
 
 use crate::app::App;
 use crate::auth::TokenInfo;
 use crate::error::ServiceError;
 use crate::graphql::validity::Validity;
-use crate::graphql::{DubanSchema, Viewer, WebSocketSchema};
+use crate::graphql::{DubanSchema, Viewer};
 
 use super::graphql_over_http as goh;
 use super::response_cache::{Mark, ResponseCache};
@@ -192,37 +191,4 @@ pub async fn graphiql() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(html)
-}
-
-/// WebSocket subscriptions (graphql-transport-ws); the token comes in `connection_init`.
-pub async fn websocket(
-    req: HttpRequest,
-    payload: web::Payload,
-    app: web::Data<Arc<App>>,
-    schema: web::Data<WebSocketSchema>,
-) -> actix_web::Result<HttpResponse> {
-    let app = Arc::clone(&app);
-    async_graphql_actix_web::GraphQLSubscription::new(DubanSchema::clone(&schema.0))
-        .on_connection_init(move |init: serde_json::Value| async move {
-            let raw = init
-                .get("authorization")
-                .or_else(|| init.get("Authorization"))
-                .and_then(|v| v.as_str())
-                .unwrap_or_default();
-            let token = raw
-                .split_once(' ')
-                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-                .map_or(raw, |(_, t)| t)
-                .trim()
-                .to_string();
-            let info = app
-                .tokens
-                .authenticate(app.store.as_ref(), &token)
-                .await
-                .map_err(|e| async_graphql::Error::new(format!("UNAUTHENTICATED: {e}")))?;
-            let mut data = Data::default();
-            data.insert(Viewer { token: info });
-            Ok(data)
-        })
-        .start(&req, payload)
 }

@@ -3,7 +3,8 @@
 //!
 //! - [`graphql_over_http`]: the spec-conforming transport (content negotiation, status
 //!   codes, GET rules).
-//! - [`endpoints`]: /graphql (HTTP, WebSocket, GraphiQL) and authentication.
+//! - [`endpoints`]: /graphql over HTTP, GraphiQL, and authentication; [`websocket`]:
+//!   /graphql over WebSocket, with its limits and revocation.
 //! - [`ops`]: /healthz, /readyz, /metrics.
 //! - [`response_cache`]: whole answers to the dashboard queries, while they hold.
 //! - [`documents`]: parsed GraphQL documents by their text.
@@ -24,6 +25,7 @@ pub mod graphql_over_http;
 pub mod ops;
 pub mod response_cache;
 pub mod strict_json;
+pub mod websocket;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -55,8 +57,11 @@ pub fn serve(
 ) -> std::io::Result<Server> {
     let schema: DubanSchema = build_schema(Some(Arc::clone(&app)), Transport::Http);
     let websocket = WebSocketSchema(build_schema(Some(Arc::clone(&app)), Transport::WebSocket));
+    // One count of WebSocket operations for all workers.
+    let slots = web::Data::new(websocket::Slots::default());
     let server = HttpServer::new(move || {
         ActixApp::new()
+            .app_data(slots.clone())
             .app_data(web::Data::new(Arc::clone(&app)))
             .app_data(web::Data::new(schema.clone()))
             .app_data(web::Data::new(websocket.clone()))
@@ -66,7 +71,7 @@ pub fn serve(
                     .route(
                         web::get()
                             .guard(actix_web::guard::Header("upgrade", "websocket"))
-                            .to(endpoints::websocket),
+                            .to(websocket::websocket),
                     )
                     .route(web::get().to(endpoints::graphql_get))
                     .route(web::post().to(endpoints::graphql_post))

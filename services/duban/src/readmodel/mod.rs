@@ -1,6 +1,8 @@
 //! The read models at run time: an in-memory [`ReadModel`] that queries read, mirrored in
 //! the database with its checkpoint so a restart catches up from where it stopped.
 //!
+//! - [`feed`]: the folded events, broadcast to live subscriptions with their task's
+//!   scope right after each.
 //! - [`persist`]: the documents-and-checkpoint store behind a small trait.
 //! - [`rebuild`]: rebuilding from zero into a new model, pipelined, and putting it in
 //!   place (memory and database) in one step.
@@ -9,6 +11,7 @@
 //! - this module: catching up from the global log, waiting for a position (read your
 //!   writes).
 
+pub mod feed;
 pub mod persist;
 pub mod rebuild;
 pub mod replace;
@@ -50,6 +53,8 @@ pub struct ReadModels {
     runner: tokio::sync::Mutex<()>,
     /// Serialises saving; holds the checkpoint saved last.
     saver: tokio::sync::Mutex<i64>,
+    /// Every folded batch, for live subscriptions.
+    feed: tokio::sync::broadcast::Sender<feed::FoldedBatch>,
 }
 
 /// Turns a stored event into what the reducers read.
@@ -111,6 +116,7 @@ impl ReadModels {
             persist,
             runner: tokio::sync::Mutex::new(()),
             saver: tokio::sync::Mutex::new(checkpoint),
+            feed: tokio::sync::broadcast::channel(feed::FEED_CAPACITY).0,
         });
         // Catch up in steps, saving after each, so a long catch-up (a new server over a
         // large log) neither redoes everything after a crash nor serialises every
@@ -169,9 +175,33 @@ impl ReadModels {
                 .map(envelope)
                 .collect::<ServiceResult<Vec<_>>>()?;
             let mut model = self.model.write().unwrap_or_else(|e| e.into_inner());
-            let touched = model.apply_all(&envelopes);
-            self.dirty().extend(touched);
+            if self.feed.receiver_count() == 0 {
+                let touched = model.apply_all(&envelopes);
+                self.dirty().extend(touched);
+                continue;
+            }
+            // Someone listens: fold one at a time to note each task's scope right after
+            // its event, and hand the batch on once the model holds it.
+            let mut folded = Vec::with_capacity(records.len());
+            {
+                let mut dirty = self.dirty();
+                for (record, envelope) in records.into_iter().zip(&envelopes) {
+                    dirty.extend(model.apply(envelope));
+                    let scope = feed::scope_of(&model, &record);
+                    folded.push(feed::FoldedEvent { record, scope });
+                }
+            }
+            drop(model);
+            // No receiver left is not an error: nobody needs the batch.
+            let _ = self.feed.send(Arc::new(folded));
         }
+    }
+
+    /// A receiver of every batch folded from now on, and the position the model had
+    /// reached when it was made: batches at or below it were folded before.
+    pub fn follow(&self) -> (tokio::sync::broadcast::Receiver<feed::FoldedBatch>, i64) {
+        let receiver = self.feed.subscribe();
+        (receiver, self.position())
     }
 
     fn dirty(&self) -> std::sync::MutexGuard<'_, BTreeSet<Key>> {

@@ -223,6 +223,10 @@ impl ReadModels {
         // the new one, and the model and its stored form change together. (Written to a
         // separate shadow projection first and renamed, the rename cost as much again.)
         let t = Instant::now();
+        // Live subscriptions hear of events through the live model's folds: let it fold
+        // what the rebuild read past it first (what it folds again after the swap, they
+        // have seen and skip).
+        self.wait_for(position).await?;
         let running = self.runner.lock().await;
         let mut saved = self.saver.lock().await;
         let replaced = self.persist.replace(CORE, &docs, position).await?;
