@@ -52,6 +52,10 @@ pub enum Command {
         /// Projection lag (events) above which /readyz reports not ready.
         #[arg(long, env = "DUBAN_MAX_LAG", default_value_t = 10_000)]
         max_lag: i64,
+        /// Also serve /metrics without a token on this address (e.g. 127.0.0.1:9464);
+        /// on the API's address /metrics needs an office or auditor token.
+        #[arg(long, env = "DUBAN_METRICS_LISTEN")]
+        metrics_listen: Option<String>,
     },
     /// Manages bearer tokens.
     Token {
@@ -199,6 +203,7 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
             demo,
             clock_interval,
             max_lag,
+            metrics_listen,
         } => {
             let app = App::open(&cli.database_url, clock).await?;
             if demo {
@@ -220,9 +225,25 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
             }
             let server = serve(Arc::clone(&app), listener, ServerConfig { max_lag })
                 .map_err(|e| ServiceError::Internal(e.to_string()))?;
-            let stopped = server
-                .await
-                .map_err(|e| ServiceError::Internal(e.to_string()));
+            let stopped = match metrics_listen {
+                None => server.await,
+                Some(address) => {
+                    let listener = TcpListener::bind(&address).map_err(|e| {
+                        ServiceError::Internal(format!("cannot listen on {address}: {e}"))
+                    })?;
+                    println!("metrics on http://{address}/metrics");
+                    let metrics = crate::http::serve_metrics(Arc::clone(&app), listener)
+                        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                    let metrics_handle = metrics.handle();
+                    let stopped = futures::future::select(server, metrics).await;
+                    metrics_handle.stop(true).await;
+                    match stopped {
+                        futures::future::Either::Left((result, _))
+                        | futures::future::Either::Right((result, _)) => result,
+                    }
+                }
+            }
+            .map_err(|e| ServiceError::Internal(e.to_string()));
             // Save what the follower folded but had not saved yet.
             app.read.flush().await?;
             stopped

@@ -1,5 +1,16 @@
 //! Prometheus metrics: requests and latency by operation, events appended, errors by
 //! code, answers from the response cache, projection lag.
+//!
+//! An operation is labelled by its type and first root field (`query.board`,
+//! `mutation.reportProgress`), never by the client's `operationName`: the labels are
+//! bounded by the schema, so 20,000 made-up names cannot grow the registry, and one
+//! client's names are not shown to another. A root field the schema does not have is
+//! `other`.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use async_graphql::parser::types::{OperationType, TypeKind};
 
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, Opts, Registry,
@@ -85,15 +96,12 @@ impl Metrics {
         }
     }
 
-    /// Counts a request and its latency.
+    /// Counts a request and its latency under its [`operation_label`].
     pub fn request(&self, operation: &str, seconds: f64) {
-        let op = if operation.len() > 64 {
-            "other"
-        } else {
-            operation
-        };
-        self.requests.with_label_values(&[op]).inc();
-        self.latency.with_label_values(&[op]).observe(seconds);
+        self.requests.with_label_values(&[operation]).inc();
+        self.latency
+            .with_label_values(&[operation])
+            .observe(seconds);
     }
 
     /// Counts an error returned to a client.
@@ -121,5 +129,57 @@ impl Metrics {
         let mut out = Vec::new();
         let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);
         String::from_utf8(out).unwrap_or_default()
+    }
+}
+
+/// The root fields of the schema's query and mutation types, and introspection's.
+static ROOT_FIELDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    let mut fields: HashSet<String> = ["__schema", "__type", "__typename"]
+        .map(String::from)
+        .into();
+    let Ok(document) = async_graphql::parser::parse_schema(crate::graphql::sdl()) else {
+        return fields;
+    };
+    for definition in document.definitions {
+        let async_graphql::parser::types::TypeSystemDefinition::Type(ty) = definition else {
+            continue;
+        };
+        let name = ty.node.name.node.as_str();
+        if let ("Query" | "Mutation", TypeKind::Object(object)) = (name, &ty.node.kind) {
+            fields.extend(object.fields.iter().map(|f| f.node.name.node.to_string()));
+        }
+    }
+    fields
+});
+
+/// The label of an operation: `query.<field>` or `mutation.<field>` for a root field the
+/// schema has, else `other`.
+pub fn operation_label(kind: Option<OperationType>, root_field: Option<&str>) -> String {
+    let kind = match kind {
+        Some(OperationType::Query) => "query",
+        Some(OperationType::Mutation) => "mutation",
+        _ => return "other".to_owned(),
+    };
+    match root_field {
+        Some(field) if ROOT_FIELDS.contains(field) => format!("{kind}.{field}"),
+        _ => "other".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_the_schemas_root_fields_or_other() {
+        let query = Some(OperationType::Query);
+        assert_eq!(operation_label(query, Some("board")), "query.board");
+        assert_eq!(
+            operation_label(Some(OperationType::Mutation), Some("reportProgress")),
+            "mutation.reportProgress"
+        );
+        assert_eq!(operation_label(query, Some("__schema")), "query.__schema");
+        assert_eq!(operation_label(query, Some("madeUp123")), "other");
+        assert_eq!(operation_label(None, None), "other");
     }
 }

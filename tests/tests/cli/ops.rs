@@ -101,3 +101,38 @@ async fn projections_rebuild_and_verify_then_tampering_is_found() {
         "verify writes nothing"
     );
 }
+
+#[tokio::test]
+async fn serve_metrics_listen_serves_metrics_without_a_token_there_only() {
+    let db = TempDbFile::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let url = format!("sqlite:{}", db.path().display());
+    let server = duban_tests::process::Server::start(&url, &[], &["--metrics-listen", &address]);
+    let client = reqwest::Client::new();
+    let status = |url: String| {
+        let client = client.clone();
+        // 0 while nothing listens yet.
+        async move {
+            client
+                .get(url)
+                .send()
+                .await
+                .map_or(0, |r| r.status().as_u16())
+        }
+    };
+    let mut open = 0;
+    for _ in 0..50 {
+        open = status(format!("http://{address}/metrics")).await;
+        if open == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(open, 200, "{}", server.log_text());
+    assert_eq!(status(format!("{}/metrics", server.base)).await, 401);
+    assert_eq!(status(format!("http://{address}/graphql")).await, 404);
+}

@@ -17,6 +17,7 @@ async fn get(app: &TestApp, base: &str, path: &str) -> (u16, String) {
     let response = app
         .client()
         .get(format!("{base}{path}"))
+        .bearer_auth(&app.office)
         .send()
         .await
         .expect("send");

@@ -84,7 +84,7 @@ async fn handle(
             return rejection.into_response();
         }
     };
-    let operation = parsed.operation_name().unwrap_or("anonymous").to_string();
+    let operation = crate::metrics::operation_label(parsed.operation_type(), parsed.root_field());
     let media_type = parsed.media_type();
     let cache_key = ResponseCache::key(&mut parsed, &token);
     let mark = Mark {

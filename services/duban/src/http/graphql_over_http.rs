@@ -60,7 +60,7 @@ use actix_web::{
 };
 use async_graphql::{
     ObjectType, Positioned, Schema, SubscriptionType, Variables,
-    parser::types::{DocumentOperations, OperationDefinition, OperationType},
+    parser::types::{DocumentOperations, OperationDefinition, OperationType, Selection},
 };
 use serde_json::{Map, Value as Json, json};
 
@@ -236,6 +236,7 @@ pub struct GraphqlRequest {
     request: async_graphql::Request,
     operation_name: Option<String>,
     operation_type: Option<OperationType>,
+    root_field: Option<String>,
 }
 
 impl GraphqlRequest {
@@ -255,6 +256,12 @@ impl GraphqlRequest {
     /// one operation (execution then answers with an error).
     pub fn operation_type(&self) -> Option<OperationType> {
         self.operation_type
+    }
+
+    /// The name of the first field the operation selects at its root (not its alias),
+    /// when that is a field: what the request is about, for metrics.
+    pub fn root_field(&self) -> Option<&str> {
+        self.root_field.as_deref()
     }
 
     /// The async-graphql request (its document is already parsed).
@@ -448,7 +455,7 @@ pub fn parse_request_with(
             None => keep_as = Some(request.query.clone()),
         }
     }
-    let (operation_name, operation_type) = match request.parsed_query() {
+    let (operation_name, operation_type, root_field) = match request.parsed_query() {
         Err(error) => {
             return Err(Rejection {
                 media_type,
@@ -502,17 +509,29 @@ pub fn parse_request_with(
         request,
         operation_name,
         operation_type,
+        root_field,
     })
 }
 
 /// Picks the operation the way async-graphql does: by name, or the document's only one.
-/// Returns its name (if it has one) and type, or `(None, None)` when none is selected.
+/// Returns its name (if it has one), type and first root field, or `(None, None, None)`
+/// when none is selected.
 fn select_operation(
     operations: &DocumentOperations,
     name: Option<&str>,
-) -> (Option<String>, Option<OperationType>) {
-    selected_operation(operations, name).map_or((None, None), |(name, operation)| {
-        (name.map(str::to_owned), Some(operation.node.ty))
+) -> (Option<String>, Option<OperationType>, Option<String>) {
+    selected_operation(operations, name).map_or((None, None, None), |(name, operation)| {
+        let root = operation
+            .node
+            .selection_set
+            .node
+            .items
+            .first()
+            .and_then(|item| match &item.node {
+                Selection::Field(field) => Some(field.node.name.node.to_string()),
+                _ => None,
+            });
+        (name.map(str::to_owned), Some(operation.node.ty), root)
     })
 }
 

@@ -104,3 +104,19 @@ pub fn serve(
     .run();
     Ok(server)
 }
+
+/// Serves /metrics alone, without a token, on a listener of its own (`serve
+/// --metrics-listen`): for a scraper on an internal network, where the API's address
+/// asks for a token.
+pub fn serve_metrics(app: Arc<App>, listener: TcpListener) -> std::io::Result<Server> {
+    let server = HttpServer::new(move || {
+        ActixApp::new()
+            .app_data(web::Data::new(Arc::clone(&app)))
+            .route("/metrics", web::get().to(ops::open_metrics))
+    })
+    .workers(1)
+    .listen(listener)?
+    .shutdown_timeout(1)
+    .run();
+    Ok(server)
+}
