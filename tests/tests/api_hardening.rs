@@ -34,6 +34,7 @@ on_both!(a_department_not_on_a_task_learns_nothing_of_its_version);
 on_both!(lenient_dates_and_control_characters_are_refused);
 on_both!(duplicate_json_keys_are_refused);
 on_both!(a_stalled_body_is_answered_and_closed_promptly);
+on_both!(a_department_reads_no_other_departments_task_by_any_path);
 
 /// `{...F0} fragment F0 on Query{...F1 ...F1} … fragment F<n> on Query{me{name}}`: about
 /// 36 bytes a level, and 2^n fields once expanded.
@@ -222,4 +223,66 @@ async fn a_stalled_body_is_answered_and_closed_promptly(backend: Backend) {
     let text = String::from_utf8_lossy(&answer);
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
     assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+async fn a_department_reads_no_other_departments_task_by_any_path(backend: Backend) {
+    let Some(app) = app(backend).await else {
+        return;
+    };
+    // A's measure (its title is the test kit's "改善办学条件"), escalated so that it is on
+    // the board's agenda, with a milestone under it handed to B.
+    let a = app.assigned_task("财政局").await;
+    let b = app.department("人社局").await;
+    let b_token = app.department_token(&b).await;
+    let milestone = app
+        .ok(
+            &app.office,
+            "mutation($m: ID!) { scheduleMilestone(input: {measureId: $m, title: \"节点\", \
+             due: \"2025-09-30\"}) { id } }",
+            json!({ "m": a.task_id }),
+        )
+        .await["scheduleMilestone"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    app.assign(&milestone, &b, "2025-09-30").await;
+    app.ok(
+        &app.office,
+        "mutation($t: ID!) { escalateTask(input: {taskId: $t, note: \"挂牌督办\"}) { id } }",
+        json!({ "t": a.task_id }),
+    )
+    .await;
+    let secret = "改善办学条件";
+
+    let board = "{ board { agenda { id title description progress } } }";
+    let office_board = app.ok(&app.office, board, json!({})).await;
+    assert!(
+        office_board.to_string().contains(secret),
+        "the office sees it: {office_board}"
+    );
+    let b_board = app.ok(&b_token, board, json!({})).await;
+    assert!(
+        !b_board.to_string().contains(secret),
+        "{backend:?}: {b_board}"
+    );
+
+    let (_, body) = app
+        .gql(
+            Some(&b_token),
+            "query($t: ID!) { task(id: $t) { title parent { title description } } }",
+            json!({ "t": milestone }),
+        )
+        .await;
+    assert_eq!(body["data"]["task"]["title"], "节点", "{body}");
+    assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+    assert!(!body.to_string().contains(secret), "{backend:?}: {body}");
+    // The office reads the parent.
+    let mine = app
+        .ok(
+            &app.office,
+            "query($t: ID!) { task(id: $t) { parent { title } } }",
+            json!({ "t": milestone }),
+        )
+        .await;
+    assert!(mine.to_string().contains(secret), "{mine}");
 }

@@ -5,12 +5,15 @@
 //! request against a prepared world and asserts the rule in docs/domain.md: 401 UNAUTHENTICATED
 //! without a valid token; success with data scoped to the viewer, or FORBIDDEN; a refused
 //! or read-only request records no event, a permitted mutation records at least one.
-//! `taskEvents` is covered over WebSocket in `reliability_roles/subscription.rs`.
+//! `taskEvents` is covered over WebSocket in `reliability_roles/subscription.rs`, nested
+//! fields that return tasks in `reliability_roles/nested.rs`.
 
 #[path = "reliability_roles/case.rs"]
 mod case;
 #[path = "reliability_roles/mutations.rs"]
 mod mutations;
+#[path = "reliability_roles/nested.rs"]
+mod nested;
 #[path = "reliability_roles/queries.rs"]
 mod queries;
 #[path = "reliability_roles/subscription.rs"]
@@ -200,8 +203,12 @@ async fn a_task_history_is_not_readable_by_departments_through_nested_fields() {
         for who in [Who::Lead, Who::Cooperating, Who::Other] {
             let token = w.token(who).expect("token");
             let before = w.app.event_count().await;
-            w.app.fails(&token, agenda, json!({}), "FORBIDDEN").await;
-            if who != Who::Other {
+            if who == Who::Other {
+                // C is not on the task: the agenda does not show it to C at all.
+                let data = w.app.ok(&token, agenda, json!({})).await;
+                assert!(!data.to_string().contains(&w.measure), "{data}");
+            } else {
+                w.app.fails(&token, agenda, json!({}), "FORBIDDEN").await;
                 let vars = json!({ "t": w.measure });
                 w.app.fails(&token, own, vars, "FORBIDDEN").await;
             }
@@ -222,6 +229,22 @@ async fn a_task_history_is_not_readable_by_departments_through_nested_fields() {
                 .collect();
             assert!(types.contains(&"TaskEscalated"), "{types:?}");
         }
+        w.app.stop().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_nested_field_shows_a_department_a_task_it_is_not_on() {
+    for backend in Backend::ALL {
+        let Some(w) = World::build(backend).await else {
+            continue;
+        };
+        let (missing, broken) = nested::check(&w).await;
+        assert!(
+            missing.is_empty(),
+            "fields returning tasks without a row in reliability_roles/nested.rs: {missing:?}"
+        );
+        assert!(broken.is_empty(), "{backend:?}:\n{}", broken.join("\n"));
         w.app.stop().await;
     }
 }

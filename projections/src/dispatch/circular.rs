@@ -1,10 +1,17 @@
 //! The circular (调度通报): the dispatch as a Markdown document in Chinese, ready to be
 //! issued after the dispatch meeting.
+//!
+//! A department reads its own version ([`circular_for_department`]): the county's counts
+//! and the whole ranking (the circular is issued to every unit, and the ranking is its
+//! point), but in the lists of overdue and late-closed tasks only its own tasks by name;
+//! the others' are a count. Task texts belong to the units on them.
 
 use std::fmt::Write;
 
 use chrono::{Datelike, NaiveDate};
 use duban_domain::time::local_date;
+
+use duban_domain::ids::DepartmentId;
 
 use crate::dispatch::{Dispatch, DispatchCounts};
 
@@ -53,8 +60,39 @@ fn counts_cells(c: &DispatchCounts) -> String {
     .join(" | ")
 }
 
-/// The circular for a dispatch, as Markdown.
+/// The circular for a dispatch, as Markdown: the office's and auditors' version.
 pub fn circular(d: &Dispatch) -> String {
+    render(d, None)
+}
+
+/// The circular as `department` may read it: other units' overdue and late-closed tasks
+/// are counted, not named.
+pub fn circular_for_department(d: &Dispatch, department: DepartmentId) -> String {
+    render(d, Some(department))
+}
+
+/// The note under a list when other units' items were left out.
+fn withheld_note(out: &mut String, withheld: usize) {
+    if withheld > 0 {
+        let _ = writeln!(
+            out,
+            "另有其他单位事项{withheld}项，按职责由各牵头单位掌握，不在本单位版本中列出。\n"
+        );
+    }
+}
+
+fn render(d: &Dispatch, viewer: Option<DepartmentId>) -> String {
+    let shown = |department: DepartmentId| viewer.is_none_or(|v| v == department);
+    let overdue: Vec<_> = d
+        .overdue_at_end
+        .iter()
+        .filter(|item| shown(item.department_id))
+        .collect();
+    let closed_late: Vec<_> = d
+        .closed_late
+        .iter()
+        .filter(|item| shown(item.department_id))
+        .collect();
     let q = d.quarter();
     let (first, last) = (q.first_day(), q.last_day());
     let t = &d.totals;
@@ -125,10 +163,12 @@ pub fn circular(d: &Dispatch) -> String {
     let _ = writeln!(out, "## 三、逾期未完成事项\n");
     if d.overdue_at_end.is_empty() {
         let _ = writeln!(out, "截至本季度末，无逾期未完成事项。\n");
+    } else if overdue.is_empty() {
+        let _ = writeln!(out, "截至本季度末，本单位无逾期未完成事项。\n");
     } else {
         let _ = writeln!(out, "| 序号 | 事项 | 牵头单位 | 截止日期 | 逾期天数 |");
         let _ = writeln!(out, "|---:|---|---|---|---:|");
-        for (i, item) in d.overdue_at_end.iter().enumerate() {
+        for (i, item) in overdue.iter().enumerate() {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {}天 |",
@@ -141,13 +181,16 @@ pub fn circular(d: &Dispatch) -> String {
         }
         let _ = writeln!(out);
     }
+    withheld_note(&mut out, d.overdue_at_end.len() - overdue.len());
     let _ = writeln!(out, "## 四、逾期办结事项\n");
     if d.closed_late.is_empty() {
         let _ = writeln!(out, "本季度无逾期办结事项。");
+    } else if closed_late.is_empty() {
+        let _ = writeln!(out, "本季度本单位无逾期办结事项。\n");
     } else {
         let _ = writeln!(out, "| 序号 | 事项 | 牵头单位 | 截止日期 | 办结日期 |");
         let _ = writeln!(out, "|---:|---|---|---|---|");
-        for (i, item) in d.closed_late.iter().enumerate() {
+        for (i, item) in closed_late.iter().enumerate() {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
@@ -159,5 +202,6 @@ pub fn circular(d: &Dispatch) -> String {
             );
         }
     }
+    withheld_note(&mut out, d.closed_late.len() - closed_late.len());
     out
 }

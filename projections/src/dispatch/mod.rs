@@ -27,7 +27,7 @@ use duban_domain::ids::{DepartmentId, PlanId, TaskId};
 use duban_domain::time::Quarter;
 use serde::{Deserialize, Serialize};
 
-pub use circular::circular;
+pub use circular::{circular, circular_for_department};
 pub use counts::DispatchCounts;
 pub use fold::DispatchFold;
 pub use quarter::QuarterDispatch;

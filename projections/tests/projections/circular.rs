@@ -93,3 +93,35 @@ fn quarters_have_chinese_names() {
     let names: Vec<_> = (1..=4).map(quarter_name).collect();
     assert_eq!(names, ["第一季度", "第二季度", "第三季度", "第四季度"]);
 }
+
+#[test]
+fn a_department_reads_the_ranking_and_only_its_own_task_texts() {
+    let mut w = World::at("2024-04-01T09:00:00");
+    let edu = w.department("教育局");
+    let fin = w.department("财政局");
+    let plan = w.plan("实施方案");
+    let edu_task = w.measure(plan, Some("一"), "新建第二实验小学");
+    w.assign(edu_task, edu, "2024-06-20");
+    let fin_task = w.measure(plan, Some("二"), "保障教育经费");
+    w.assign(fin_task, fin, "2024-06-10");
+    let d = dispatch(&w.envelopes, Some(plan), q2());
+
+    let whole = circular(&d);
+    assert!(whole.contains("新建第二实验小学") && whole.contains("保障教育经费"));
+
+    let for_edu = duban_projections::dispatch::circular_for_department(&d, edu);
+    assert!(
+        for_edu.contains("| 一 新建第二实验小学 | 教育局 |"),
+        "{for_edu}"
+    );
+    assert!(!for_edu.contains("保障教育经费"), "{for_edu}");
+    assert!(for_edu.contains("另有其他单位事项1项"), "{for_edu}");
+    // The ranking names both units: it is what the circular is for.
+    assert!(for_edu.contains("| 财政局 |") && for_edu.contains("| 教育局 |"));
+
+    let other = w.department("人社局");
+    let for_other = duban_projections::dispatch::circular_for_department(&d, other);
+    assert!(for_other.contains("本单位无逾期未完成事项"), "{for_other}");
+    assert!(!for_other.contains("新建第二实验小学") && !for_other.contains("保障教育经费"));
+    assert!(for_other.contains("另有其他单位事项2项"), "{for_other}");
+}

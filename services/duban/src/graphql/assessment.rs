@@ -377,11 +377,7 @@ pub async fn import_survey(
             })
             .collect(),
         surveys_recorded: done.surveys_recorded as i32,
-        rectifications_raised: done
-            .rectifications_raised
-            .into_iter()
-            .map(TaskObj)
-            .collect(),
+        rectifications_raised: super::types::shown_all(ctx, done.rectifications_raised)?,
         problems: done.problems,
     })
 }

@@ -20,7 +20,7 @@ use duban_projections::{Board, timed_board};
 use super::context::{GqlResult, app};
 use super::readmodels::{BoardCountsObj, BoardRowObj};
 use super::scalars::Instant;
-use super::types::TaskObj;
+use super::types::{TaskObj, shown_all};
 use super::validity::{MAX_AGE, Validity};
 use crate::bounded::Bounded;
 use crate::error::ServiceError;
@@ -142,7 +142,12 @@ impl BoardObj {
     }
     /// Overdue, at risk, awaiting verification and escalated tasks, most urgent first;
     /// with `first`, only the first `first` of them (a meeting reads the top of it).
-    async fn agenda(&self, first: Option<i32>) -> async_graphql::Result<Vec<TaskObj>> {
+    /// A department sees only its own tasks here (the counts stay the county's).
+    async fn agenda(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+    ) -> async_graphql::Result<Vec<TaskObj>> {
         let all = &self.computed.agenda;
         let n = match first {
             None => all.len(),
@@ -150,6 +155,8 @@ impl BoardObj {
                 .map_err(|_| ServiceError::invalid("first", "must not be negative"))
                 .gql()?,
         };
-        Ok(all.iter().take(n).cloned().map(TaskObj).collect())
+        let mut seen = shown_all(ctx, all.iter().cloned())?;
+        seen.truncate(n);
+        Ok(seen)
     }
 }

@@ -138,7 +138,7 @@ pub async fn import_plan(
         .gql()?;
     Ok(ImportPlanPayload {
         plan: PlanObj(done.plan),
-        measures: done.measures.into_iter().map(TaskObj).collect(),
+        measures: super::types::shown_all(ctx, done.measures)?,
         departments_created: done
             .departments_created
             .into_iter()

@@ -11,7 +11,7 @@ use crate::ops::raise_rectification::RectificationInput;
 use super::context::{GqlResult, app, viewer};
 use super::import::ImportPlanPayload;
 use super::inputs::*;
-use super::types::{DepartmentObj, PlanObj, TaskObj};
+use super::types::{DepartmentObj, PlanObj, TaskObj, shown};
 
 /// The root mutation type.
 pub struct Mutation;
@@ -32,7 +32,7 @@ async fn lifecycle(
         .task_command(&actor, task_id, &options, input)
         .await
         .gql()
-        .map(TaskObj)
+        .and_then(|task| shown(ctx, task))
 }
 
 #[Object]
@@ -122,7 +122,7 @@ impl Mutation {
             .define_measure(&actor, measure, input.command_id)
             .await
             .gql()
-            .map(TaskObj)
+            .and_then(|task| shown(ctx, task))
     }
 
     async fn schedule_milestone(
@@ -141,7 +141,7 @@ impl Mutation {
             )
             .await
             .gql()
-            .map(TaskObj)
+            .and_then(|task| shown(ctx, task))
     }
 
     async fn raise_rectification(
@@ -164,7 +164,7 @@ impl Mutation {
             .raise_rectification(&actor, item, input.command_id)
             .await
             .gql()
-            .map(TaskObj)
+            .and_then(|task| shown(ctx, task))
     }
 
     async fn assign_task(

@@ -16,8 +16,8 @@ use super::inputs::TaskFilter;
 use super::readmodels::DispatchObj;
 use super::scalars::Instant;
 use super::types::{
-    DepartmentObj, EventConnection, PlanObj, TaskConnection, TaskObj, department, stream_history,
-    task_connection, task_id,
+    DepartmentObj, EventConnection, PlanObj, TaskConnection, TaskObj, department, shown, shown_all,
+    stream_history, task_connection, task_id,
 };
 use crate::commands::decode;
 use crate::error::ServiceError;
@@ -88,15 +88,11 @@ impl Query {
     }
 
     async fn task(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Option<TaskObj>> {
-        let viewer = viewer(ctx)?;
         let id = task_id(&id)?;
         let task = app(ctx)
             .read
             .read(|m| m.tasks.get(&id).map(|v| v.task.clone()));
-        match task {
-            Some(task) if !viewer.can_see(&task) => Err(forbidden_task()),
-            other => Ok(other.map(TaskObj)),
-        }
+        task.map(|task| shown(ctx, task)).transpose()
     }
 
     async fn tasks(
@@ -136,13 +132,13 @@ impl Query {
                 )));
             }
         };
-        let tasks = app(ctx).read.read(|m| {
+        let tasks: Vec<_> = app(ctx).read.read(|m| {
             duban_projections::worklist(m, dept)
                 .into_iter()
-                .map(|v| TaskObj(v.task.clone()))
+                .map(|v| v.task.clone())
                 .collect()
         });
-        Ok(tasks)
+        shown_all(ctx, tasks)
     }
 
     /// The leadership group's scheduling board.
@@ -238,7 +234,6 @@ impl Query {
         id: ID,
         at: Instant,
     ) -> async_graphql::Result<Option<TaskObj>> {
-        let viewer = viewer(ctx)?;
         let id = task_id(&id)?;
         let records = app(ctx)
             .store
@@ -249,10 +244,7 @@ impl Query {
         for rec in &records {
             state = Task::evolve(state, &decode(rec).gql()?);
         }
-        match state {
-            Some(task) if !viewer.can_see(&task) => Err(forbidden_task()),
-            other => Ok(other.map(TaskObj)),
-        }
+        state.map(|task| shown(ctx, task)).transpose()
     }
 
     /// Every school of the 优质均衡 assessment (a SCHOOL department: its own).
@@ -283,11 +275,4 @@ impl Query {
             first_broken_position: report.first_broken_position.map(|p| p.to_string()),
         })
     }
-}
-
-fn forbidden_task() -> async_graphql::Error {
-    to_gql(
-        DomainError::forbidden("your department is neither lead nor cooperating on this task")
-            .into(),
-    )
 }

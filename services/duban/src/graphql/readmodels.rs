@@ -193,8 +193,9 @@ impl DispatchObj {
     async fn totals(&self) -> DispatchCountsObj {
         (&self.answer.dispatch.totals).into()
     }
-    /// The circular (调度通报) as Markdown.
-    async fn circular(&self) -> &str {
-        &self.answer.circular
+    /// The circular (调度通报) as Markdown; a department reads its own version.
+    async fn circular(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let viewer = super::context::viewer(ctx)?;
+        Ok(crate::app::App::circular_seen_by(&self.answer, &viewer.token).to_string())
     }
 }

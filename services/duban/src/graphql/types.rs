@@ -10,7 +10,7 @@ use duban_domain::task::Task;
 use duban_projections::TaskQuery;
 use duban_store::{RecordedEvent, StreamBound};
 
-use super::context::{GqlResult, app, viewer};
+use super::context::{GqlResult, Viewer, app, viewer};
 use super::enums::{DepartmentKindGql, RoleGql, SourceGql, TaskKindGql, TaskStatusGql};
 use super::inputs::TaskFilter;
 use super::page::{PageInfo, slice};
@@ -132,8 +132,53 @@ pub struct RectificationDetailObj {
 }
 
 /// A task (`Task`): a measure, a milestone or a rectification item.
+///
+/// The one gate on the way from a task to a client: a `TaskObj` is made only by
+/// [`TaskObj::seen_by`] (and [`shown`], [`shown_all`] over it), which applies
+/// [`super::context::Viewer::can_see`]. So every path a department can reach a task by
+/// (a query, a nested field such as `parent`, the board's agenda, a mutation's answer,
+/// an import's result) shows it only the tasks it is lead or cooperating on.
 #[derive(Clone)]
-pub struct TaskObj(pub Task);
+pub struct TaskObj(Task);
+
+impl TaskObj {
+    /// `task` if `viewer` may see it.
+    pub fn seen_by(viewer: &Viewer, task: Task) -> Option<Self> {
+        viewer.can_see(&task).then_some(Self(task))
+    }
+
+    /// The task.
+    pub fn task(&self) -> &Task {
+        &self.0
+    }
+}
+
+/// `task` for this request's viewer, or FORBIDDEN.
+pub fn shown(ctx: &Context<'_>, task: Task) -> async_graphql::Result<TaskObj> {
+    TaskObj::seen_by(viewer(ctx)?, task).ok_or_else(forbidden_task)
+}
+
+/// The tasks of `tasks` this request's viewer may see, in order.
+pub fn shown_all(
+    ctx: &Context<'_>,
+    tasks: impl IntoIterator<Item = Task>,
+) -> async_graphql::Result<Vec<TaskObj>> {
+    let viewer = viewer(ctx)?;
+    Ok(tasks
+        .into_iter()
+        .filter_map(|task| TaskObj::seen_by(viewer, task))
+        .collect())
+}
+
+/// The refusal of a task the viewer may not see.
+pub fn forbidden_task() -> async_graphql::Error {
+    super::context::to_gql(
+        duban_domain::DomainError::forbidden(
+            "your department is neither lead nor cooperating on this task",
+        )
+        .into(),
+    )
+}
 
 #[Object(name = "Task")]
 impl TaskObj {
@@ -146,12 +191,16 @@ impl TaskObj {
     async fn plan(&self, ctx: &Context<'_>) -> Option<PlanObj> {
         self.0.plan_id.and_then(|p| plan(ctx, p))
     }
-    async fn parent(&self, ctx: &Context<'_>) -> Option<TaskObj> {
-        let id = self.0.parent?;
+    /// The measure a milestone belongs to; FORBIDDEN to a department not on it.
+    async fn parent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<TaskObj>> {
+        let Some(id) = self.0.parent else {
+            return Ok(None);
+        };
         app(ctx)
             .read
             .read(|m| m.tasks.get(&id).map(|v| v.task.clone()))
-            .map(TaskObj)
+            .map(|task| shown(ctx, task))
+            .transpose()
     }
     async fn code(&self) -> Option<&str> {
         self.0.code.as_deref()
@@ -353,6 +402,7 @@ pub fn task_connection(
         };
         views
             .into_iter()
+            .filter(|v| viewer.can_see(&v.task))
             .map(|v| (v.task.id.stream(), v.task.clone()))
             .collect()
     });

@@ -48,7 +48,7 @@ fn refuse(app: &App, e: &ServiceError) -> HttpResponse {
 /// The circular the viewer would read in `quarterlyDispatch.circular`.
 async fn circular_for(
     app: &App,
-    _viewer: &TokenInfo,
+    viewer: &TokenInfo,
     params: &CircularParams,
 ) -> Result<(Arc<str>, String), ServiceError> {
     let plan_id = params
@@ -74,7 +74,10 @@ async fn circular_for(
         ));
     }
     let answer = app.dispatch_answer(plan_id, q).await?;
-    Ok((answer.circular, format!("circular-{year}-Q{quarter}")))
+    Ok((
+        App::circular_seen_by(&answer, viewer),
+        format!("circular-{year}-Q{quarter}"),
+    ))
 }
 
 async fn fetch(

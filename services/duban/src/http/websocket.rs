@@ -150,8 +150,9 @@ impl Connection {
         );
         let init_deadline = tokio::time::sleep(INIT_TIMEOUT);
         tokio::pin!(init_deadline);
-        let mut recheck = tokio::time::interval(RECHECK_EVERY);
-        let mut ping = tokio::time::interval(PING_EVERY);
+        let later = |every| tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+        let mut recheck = later(RECHECK_EVERY);
+        let mut ping = later(PING_EVERY);
         let mut heard = Instant::now();
         let current = || token.lock().unwrap_or_else(|e| e.into_inner()).clone();
 

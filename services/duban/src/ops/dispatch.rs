@@ -90,6 +90,18 @@ impl App {
         Ok(self.dispatch_answer(plan_id, quarter).await?.dispatch)
     }
 
+    /// The circular of `answer` as `viewer` may read it: a department's own version
+    /// (see `duban_projections::dispatch::circular_for_department`), else the whole.
+    pub fn circular_seen_by(answer: &DispatchAnswer, viewer: &crate::auth::TokenInfo) -> Arc<str> {
+        match (viewer.role, viewer.department) {
+            (duban_domain::Role::Department, Some(department)) => {
+                duban_projections::dispatch::circular_for_department(&answer.dispatch, department)
+                    .into()
+            }
+            _ => Arc::clone(&answer.circular),
+        }
+    }
+
     /// [`App::dispatch`] with its circular.
     pub async fn dispatch_answer(
         &self,
