@@ -1,10 +1,77 @@
 //! The service boundary's error: a domain refusal, or something internal.
 //!
-//! Every error maps to one of the contract's codes; internal causes are logged where
-//! they are turned into `INTERNAL` and never shown to clients.
+//! Every error maps to one of the contract's codes ([`ErrorCode`], the one list every
+//! boundary answers with: GraphQL, the HTTP exports, the WebSocket and the CLI);
+//! internal causes are logged where they are turned into `INTERNAL` and never shown to
+//! clients.
 
 use duban_domain::DomainError;
 use duban_store::StoreError;
+
+/// The contract's error codes (`extensions.code`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// No valid bearer token.
+    Unauthenticated,
+    /// The viewer's role or department may not do or see this.
+    Forbidden,
+    /// No such plan, task, department or endpoint.
+    NotFound,
+    /// The request itself is wrong: a field, a document, a file.
+    BadUserInput,
+    /// The task's state does not allow the command.
+    InvalidTransition,
+    /// `expectedVersion` is not the current version.
+    VersionConflict,
+    /// Our fault; the cause is logged, not shown.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The code as clients read it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::BadUserInput => "BAD_USER_INPUT",
+            ErrorCode::InvalidTransition => "INVALID_TRANSITION",
+            ErrorCode::VersionConflict => "VERSION_CONFLICT",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+
+    /// The HTTP status of a refusal with this code outside GraphQL (the exports);
+    /// GraphQL over HTTP answers 200 with the code in the body, as its spec says.
+    pub const fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::Unauthenticated => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::InvalidTransition | ErrorCode::VersionConflict => 409,
+            ErrorCode::BadUserInput => 400,
+            ErrorCode::Internal => 500,
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for ErrorCode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 /// Why a service call failed.
 #[derive(Debug, thiserror::Error)]
@@ -28,27 +95,39 @@ pub enum ServiceError {
 
 impl ServiceError {
     /// The contract's error code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ServiceError::Domain(DomainError::Forbidden { .. }) => "FORBIDDEN",
-            ServiceError::Domain(DomainError::NotFound { .. }) => "NOT_FOUND",
-            ServiceError::Domain(DomainError::InvalidInput { .. }) => "BAD_USER_INPUT",
-            ServiceError::Domain(DomainError::InvalidTransition { .. }) => "INVALID_TRANSITION",
-            ServiceError::Domain(DomainError::VersionConflict { .. }) => "VERSION_CONFLICT",
-            ServiceError::Store(StoreError::VersionConflict { .. }) => "VERSION_CONFLICT",
-            ServiceError::Store(StoreError::NotEmpty { .. } | StoreError::ImportRefused { .. }) => {
-                "BAD_USER_INPUT"
+            ServiceError::Domain(DomainError::Forbidden { .. }) => ErrorCode::Forbidden,
+            ServiceError::Domain(DomainError::NotFound { .. }) => ErrorCode::NotFound,
+            ServiceError::Domain(DomainError::InvalidInput { .. }) => ErrorCode::BadUserInput,
+            ServiceError::Domain(DomainError::InvalidTransition { .. }) => {
+                ErrorCode::InvalidTransition
             }
-            ServiceError::Unauthenticated(_) => "UNAUTHENTICATED",
+            ServiceError::Domain(DomainError::VersionConflict { .. })
+            | ServiceError::Store(StoreError::VersionConflict { .. }) => ErrorCode::VersionConflict,
+            ServiceError::Store(StoreError::NotEmpty { .. } | StoreError::ImportRefused { .. }) => {
+                ErrorCode::BadUserInput
+            }
+            ServiceError::Unauthenticated(_) => ErrorCode::Unauthenticated,
             ServiceError::Store(_) | ServiceError::Database(_) | ServiceError::Internal(_) => {
-                "INTERNAL"
+                ErrorCode::Internal
             }
         }
     }
 
     /// Whether the cause is ours (and must be logged, not shown).
     pub fn is_internal(&self) -> bool {
-        self.code() == "INTERNAL"
+        self.code() == ErrorCode::Internal
+    }
+
+    /// What a client may read: the message, or for an internal error a sentence that
+    /// says the cause was logged (the cause itself is for the operators).
+    pub fn public_message(&self) -> String {
+        if self.is_internal() {
+            "internal error; the cause has been logged for the operators".to_owned()
+        } else {
+            self.to_string()
+        }
     }
 
     /// Shorthand for a not-found error.

@@ -105,8 +105,8 @@ impl Metrics {
     }
 
     /// Counts an error returned to a client.
-    pub fn error(&self, code: &str) {
-        self.errors.with_label_values(&[code]).inc();
+    pub fn error(&self, code: impl AsRef<str>) {
+        self.errors.with_label_values(&[code.as_ref()]).inc();
     }
 
     /// Counts appended events.

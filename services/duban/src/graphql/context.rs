@@ -63,14 +63,11 @@ pub fn viewer<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Viewer> {
 /// logged here and hidden from the client.
 pub fn to_gql(error: ServiceError) -> async_graphql::Error {
     let code = error.code();
-    let message = if error.is_internal() {
+    if error.is_internal() {
         tracing::error!(error = %error, "internal error");
-        "internal error; the cause has been logged for the operators".to_string()
-    } else {
-        error.to_string()
-    };
-    async_graphql::Error::new(message).extend_with(|_, e| {
-        e.set("code", code);
+    }
+    async_graphql::Error::new(error.public_message()).extend_with(|_, e| {
+        e.set("code", code.as_str());
         if let ServiceError::Domain(domain) = &error {
             match domain {
                 DomainError::InvalidInput { field, .. } => e.set("field", *field),

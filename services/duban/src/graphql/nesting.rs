@@ -106,7 +106,7 @@ impl Extension for NestingGuard {
 fn bad_document(message: String) -> ServerError {
     let mut error = ServerError::new(message, None);
     let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", "BAD_USER_INPUT");
+    extensions.set("code", crate::error::ErrorCode::BadUserInput.as_str());
     error.extensions = Some(extensions);
     error
 }

@@ -21,6 +21,7 @@ use duban_domain::ids::{DepartmentId, PlanId};
 use super::connection::ConnectionAuth;
 use super::context::{GqlResult, app, viewer};
 use super::types::EventObj;
+use crate::error::ErrorCode;
 
 /// The root subscription type.
 pub struct Subscription;
@@ -68,7 +69,7 @@ impl Subscription {
                             "this subscription fell too far behind the log and has ended: \
                              subscribe again (events since are in the task's history)",
                         )
-                        .extend_with(|_, e| e.set("code", "INTERNAL")));
+                        .extend_with(|_, e| e.set("code", ErrorCode::Internal.as_str())));
                         break;
                     }
                 };

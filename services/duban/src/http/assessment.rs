@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
@@ -22,15 +22,7 @@ pub struct TableParams {
     year: i32,
 }
 
-fn refuse(app: &App, e: &ServiceError) -> HttpResponse {
-    app.metrics.error(e.code());
-    let status = if e.code() == "FORBIDDEN" {
-        StatusCode::FORBIDDEN
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    HttpResponse::build(status).json(serde_json::json!({"errors": [{"message": e.to_string(), "extensions": {"code": e.code()}}]}))
-}
+use super::refusal::refuse;
 
 async fn table(req: &HttpRequest, app: &App, year: i32) -> Result<Assessment, HttpResponse> {
     let token = viewer_of(app, req).await?;

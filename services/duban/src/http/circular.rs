@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
@@ -31,19 +31,7 @@ pub struct CircularParams {
     plan_id: Option<String>,
 }
 
-fn refuse(app: &App, e: &ServiceError) -> HttpResponse {
-    let code = e.code();
-    app.metrics.error(code);
-    let status = match code {
-        "FORBIDDEN" => StatusCode::FORBIDDEN,
-        "NOT_FOUND" => StatusCode::NOT_FOUND,
-        "INTERNAL" => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    HttpResponse::build(status).json(
-        serde_json::json!({"errors": [{"message": e.to_string(), "extensions": {"code": code}}]}),
-    )
-}
+use super::refusal::refuse;
 
 /// The circular the viewer would read in `quarterlyDispatch.circular`.
 async fn circular_for(

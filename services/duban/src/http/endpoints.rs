@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::app::App;
 use crate::auth::TokenInfo;
-use crate::error::ServiceError;
+use crate::error::{ErrorCode, ServiceError};
 use crate::graphql::validity::Validity;
 use crate::graphql::{DubanSchema, Viewer};
 
@@ -27,7 +27,7 @@ pub fn bearer(req: &HttpRequest) -> Option<&str> {
 /// Authenticates a request: the token's holder, or the response to send instead.
 pub async fn viewer_of(app: &App, req: &HttpRequest) -> Result<TokenInfo, HttpResponse> {
     let Some(token) = bearer(req) else {
-        app.metrics.error("UNAUTHENTICATED");
+        app.metrics.error(ErrorCode::Unauthenticated);
         return Err(goh::unauthenticated(
             req,
             "this API needs a bearer token: send Authorization: Bearer <token> (create one with `duban token create`)",
@@ -36,18 +36,18 @@ pub async fn viewer_of(app: &App, req: &HttpRequest) -> Result<TokenInfo, HttpRe
     match app.tokens.authenticate(app.store.as_ref(), token).await {
         Ok(info) => Ok(info),
         Err(ServiceError::Unauthenticated(message)) => {
-            app.metrics.error("UNAUTHENTICATED");
+            app.metrics.error(ErrorCode::Unauthenticated);
             Err(goh::unauthenticated(req, &message))
         }
         // Fail closed: without the database a token cannot be checked (a revocation may
         // have been missed), so nothing is served; 503 says that trying again may work.
         Err(e) => {
             tracing::error!(error = %e, "authentication failed");
-            app.metrics.error("INTERNAL");
+            app.metrics.error(ErrorCode::Internal);
             Err(goh::error_response(
                 goh::negotiate(req).unwrap_or(goh::ResponseMediaType::Json),
                 actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
-                "INTERNAL",
+                ErrorCode::Internal.as_str(),
                 "the database cannot be reached, so the bearer token cannot be checked; \
                  try again shortly (the cause has been logged for the operators)",
             ))
@@ -80,7 +80,7 @@ async fn handle(
     let mut parsed = match goh::parse_request_with(&req, &body, Some(&app.documents)) {
         Ok(parsed) => parsed,
         Err(rejection) => {
-            app.metrics.error("BAD_USER_INPUT");
+            app.metrics.error(ErrorCode::BadUserInput);
             return rejection.into_response();
         }
     };
@@ -115,11 +115,11 @@ async fn handle(
         Ok(response) => response,
         Err(e) => {
             tracing::error!(error = %e, "a GraphQL request task failed");
-            app.metrics.error("INTERNAL");
+            app.metrics.error(ErrorCode::Internal);
             return goh::error_response(
                 media_type,
                 actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
+                ErrorCode::Internal.as_str(),
                 "internal error; the cause has been logged for the operators",
             );
         }
@@ -177,7 +177,7 @@ pub async fn method_not_allowed() -> HttpResponse {
     HttpResponse::MethodNotAllowed()
         .insert_header((header::ALLOW, "GET, POST"))
         .json(serde_json::json!({
-            "errors": [{"message": "use GET for queries or POST for any operation", "extensions": {"code": "BAD_USER_INPUT"}}]
+            "errors": [{"message": "use GET for queries or POST for any operation", "extensions": {"code": ErrorCode::BadUserInput.as_str()}}]
         }))
 }
 

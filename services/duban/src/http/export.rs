@@ -83,15 +83,7 @@ async fn rows(
     params: &LedgerParams,
 ) -> Result<Vec<LedgerRow>, HttpResponse> {
     let token = viewer_of(app, req).await?;
-    let refuse = |e: ServiceError| {
-        app.metrics.error(e.code());
-        HttpResponse::build(if e.code() == "FORBIDDEN" {
-            actix_web::http::StatusCode::FORBIDDEN
-        } else {
-            actix_web::http::StatusCode::BAD_REQUEST
-        })
-        .json(serde_json::json!({"errors": [{"message": e.to_string(), "extensions": {"code": e.code()}}]}))
-    };
+    let refuse = |e: ServiceError| super::refusal::refuse(app, &e);
     let mut query = params.query().map_err(refuse)?;
     if token.role == Role::Department {
         if query.department_id.is_some() && query.department_id != token.department {
@@ -142,10 +134,9 @@ pub async fn ledger_xlsx(
                 "attachment; filename=\"ledger.xlsx\"",
             ))
             .body(bytes),
-        Err(e) => {
-            tracing::error!(error = %e, "xlsx export failed");
-            app.metrics.error("INTERNAL");
-            HttpResponse::InternalServerError().json(serde_json::json!({"errors": [{"message": "internal error; the cause has been logged", "extensions": {"code": "INTERNAL"}}]}))
-        }
+        Err(e) => super::refusal::refuse(
+            &app,
+            &ServiceError::Internal(format!("xlsx export failed: {e}")),
+        ),
     }
 }

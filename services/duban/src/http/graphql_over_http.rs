@@ -75,10 +75,10 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub const BODY_STALL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// `extensions.code` of request errors (bad JSON, bad parameters, bad documents).
-pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+pub const BAD_USER_INPUT: &str = crate::error::ErrorCode::BadUserInput.as_str();
 
 /// `extensions.code` of the 401 answer to a missing or unknown token.
-pub const UNAUTHENTICATED: &str = "UNAUTHENTICATED";
+pub const UNAUTHENTICATED: &str = crate::error::ErrorCode::Unauthenticated.as_str();
 
 /// The media type of a GraphQL response, chosen from the request's `Accept` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

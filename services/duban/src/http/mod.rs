@@ -5,7 +5,8 @@
 //!   codes, GET rules).
 //! - [`endpoints`]: /graphql over HTTP, GraphiQL, and authentication; [`websocket`]:
 //!   /graphql over WebSocket, with its limits and revocation.
-//! - [`ops`]: /healthz, /readyz, /metrics.
+//! - [`ops`]: /healthz, /readyz, /metrics; [`refusal`]: service errors answered
+//!   outside GraphQL.
 //! - [`response_cache`]: whole answers to the dashboard queries, while they hold.
 //! - [`documents`]: parsed GraphQL documents by their text.
 //! - [`export`]: /export/ledger.csv and /export/ledger.xlsx.
@@ -23,6 +24,7 @@ pub mod endpoints;
 pub mod export;
 pub mod graphql_over_http;
 pub mod ops;
+pub mod refusal;
 pub mod response_cache;
 pub mod strict_json;
 pub mod websocket;

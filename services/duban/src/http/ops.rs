@@ -59,12 +59,9 @@ pub async fn metrics(app: web::Data<Arc<App>>, req: HttpRequest) -> HttpResponse
         Err(response) => return response,
     };
     if !matches!(token.role, Role::Office | Role::Auditor) {
-        return HttpResponse::Forbidden().json(json!({
-            "errors": [{
-                "message": "metrics are for the office and auditors",
-                "extensions": { "code": "FORBIDDEN" },
-            }]
-        }));
+        let refused =
+            duban_domain::DomainError::forbidden("metrics are for the office and auditors");
+        return super::refusal::refuse(&app, &refused.into());
     }
     open_metrics(app).await
 }

@@ -111,7 +111,7 @@ mod tests {
     use super::*;
 
     fn code(r: ServiceResult<url::Url>) -> &'static str {
-        r.err().map_or("OK", |e| e.code())
+        r.err().map_or("OK", |e| e.code().as_str())
     }
 
     #[tokio::test]

@@ -130,7 +130,8 @@ impl Held {
 
     /// The protocol's error message for `id`.
     fn refusal(&self, id: &str, message: &str) -> String {
-        let error = json!({ "message": message, "extensions": { "code": "BAD_USER_INPUT" } });
+        let code = crate::error::ErrorCode::BadUserInput.as_str();
+        let error = json!({ "message": message, "extensions": { "code": code } });
         let payload = match self.protocol {
             WebSocketProtocols::GraphQLWS => json!([error]),
             WebSocketProtocols::SubscriptionsTransportWS => error,
