@@ -29,6 +29,8 @@ use crate::script::fold;
 struct Columns {
     number: Option<usize>,
     task: usize,
+    /// Every task column (the measure is the rightmost, `task`).
+    tasks: Vec<usize>,
     lead: Option<usize>,
     responsible: Option<usize>,
     cooperating: Vec<usize>,
@@ -78,6 +80,7 @@ fn header(row: &[String]) -> Option<Columns> {
         .any(|w| h.contains(w))
         {
             task = Some(i);
+            columns.tasks.push(i);
         }
     }
     columns.task = task?;
@@ -161,10 +164,19 @@ fn measure(
         return None;
     }
     let number = cell(row, columns.number);
-    let code = if number.is_empty() {
-        line.to_string()
-    } else {
+    // Without a 序号 column, an item number printed in a task cell (14.改扩建…) is the code.
+    let printed_number = || {
+        columns.tasks.iter().find_map(|&c| {
+            let text = cell(row, Some(c));
+            let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+            let rest = &text[digits.len()..];
+            (!digits.is_empty() && rest.starts_with(['.', '．', '、'])).then_some(digits)
+        })
+    };
+    let code = if !number.is_empty() {
         number.to_owned()
+    } else {
+        printed_number().unwrap_or_else(|| line.to_string())
     };
     let note = |clause: String| responsibility::read(&fold(&clause), None);
     let lists = [

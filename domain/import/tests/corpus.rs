@@ -61,7 +61,7 @@ fn the_corpus_reads_right_above_the_floor_and_invents_no_department() {
             .plan;
         let allowed: BTreeSet<&str> = answers
             .iter()
-            .flat_map(|a| std::iter::once(a.lead.as_str()).chain(a.cooperating.split('、')))
+            .flat_map(|a| std::iter::once(a.lead.as_str()).chain(a.cooperating.split(';')))
             .filter(|d| !d.is_empty() && *d != "-")
             .collect();
         let mut doc_right = 0;
@@ -77,7 +77,7 @@ fn the_corpus_reads_right_above_the_floor_and_invents_no_department() {
             };
             let got = (
                 m.lead_printed.clone().unwrap_or_else(|| "-".into()),
-                m.cooperating_printed.join("、"),
+                m.cooperating_printed.join(";"),
                 due,
             );
             let want = (a.lead.clone(), a.cooperating.clone(), a.due.clone());
