@@ -147,6 +147,34 @@ fn cell(row: &[String], i: Option<usize>) -> &str {
     i.and_then(|i| row.get(i)).map_or("", |c| c.trim())
 }
 
+/// Labels of a web page's metadata block (`索引号: | … | 成文日期: | …`), which a
+/// saved table page carries below or above the table.
+const FURNITURE: &[&str] = &[
+    "索引号",
+    "发布机构",
+    "成文日期",
+    "发布日期",
+    "发文日期",
+    "信息来源",
+    "主题分类",
+    "文号",
+    "发文字号",
+    "有效性",
+    "组配分类",
+];
+
+/// A row of page furniture: its first cell is a metadata label.
+fn is_furniture(row: &[String]) -> bool {
+    row.iter()
+        .map(|c| fold(c.trim()))
+        .find(|c| !c.is_empty())
+        .is_some_and(|first| {
+            let label: String = first.chars().filter(|c| !c.is_whitespace()).collect();
+            let label = label.trim_end_matches([':', '：']);
+            FURNITURE.contains(&label)
+        })
+}
+
 fn measure(
     row: &[String],
     columns: &Columns,
@@ -160,7 +188,7 @@ fn measure(
         .map(|c| c.trim())
         .filter(|c| !c.is_empty())
         .collect();
-    if task.is_empty() || (distinct.len() == 1 && row.len() > 2) {
+    if task.is_empty() || (distinct.len() == 1 && row.len() > 2) || is_furniture(row) {
         return None;
     }
     let number = cell(row, columns.number);

@@ -2,7 +2,8 @@
 //! from its file as an office would send it, each measure compared with the answer
 //! written by hand (code, lead, cooperating, due). Prints the share right per document;
 //! fails when the share over the corpus falls under the floor, when a document reads
-//! under half right, or when any department is named that the answers do not name.
+//! under half right, when a measure is found that the answers do not have (page
+//! furniture, a goal), or when any department is named that the answers do not name.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -90,6 +91,16 @@ fn the_corpus_reads_right_above_the_floor_and_invents_no_department() {
                 ));
             }
         }
+        let extra: Vec<&str> = plan
+            .measures
+            .iter()
+            .map(|m| m.code.as_str())
+            .filter(|code| !answers.iter().any(|a| a.code == *code))
+            .collect();
+        assert!(
+            extra.is_empty(),
+            "{name}: measures the answers do not have: {extra:?}\n{report}"
+        );
         for m in &plan.measures {
             for d in m.lead_printed.iter().chain(&m.cooperating_printed) {
                 assert!(
