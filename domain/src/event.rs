@@ -111,8 +111,10 @@ pub struct TaskAssigned {
     pub lead: DepartmentId,
     /// 配合单位.
     pub cooperating: Vec<DepartmentId>,
-    /// The deadline.
-    pub due: NaiveDate,
+    /// The deadline; `None` for work that goes on (长期坚持, 每年 …), which is never
+    /// overdue. Events recorded before ongoing work existed always hold a date.
+    #[serde(default)]
+    pub due: Option<NaiveDate>,
 }
 
 /// A department (or the office) reported progress.

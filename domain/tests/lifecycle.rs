@@ -209,7 +209,7 @@ impl W {
         Event::TaskAssigned(TaskAssigned {
             lead: self.lead,
             cooperating: vec![self.coop],
-            due,
+            due: Some(due),
         })
     }
 
@@ -263,7 +263,7 @@ impl W {
         TaskCommand::Lifecycle(C::Assign {
             lead: dref(self.lead, "财政局"),
             cooperating: vec![dref(self.coop, "人社局")],
-            due,
+            due: Some(due),
         })
     }
 
@@ -290,7 +290,7 @@ impl W {
             events.push(Event::TaskAssigned(TaskAssigned {
                 lead,
                 cooperating: vec![self.coop],
-                due: day(2025, 12, 31),
+                due: Some(day(2025, 12, 31)),
             }));
         }
         if status == S::Cancelled {
@@ -908,7 +908,7 @@ fn a_department_loses_its_rights_when_re_assigned_away() {
     history.push(Event::TaskAssigned(TaskAssigned {
         lead: w.other,
         cooperating: vec![],
-        due: due(),
+        due: Some(due()),
     }));
     for who in [Who::Lead, Who::Coop] {
         given(&history)
@@ -992,7 +992,7 @@ fn assign_records_each_cooperating_department_once_in_order() {
                     dref(w.other, "卫健局"),
                     dref(w.coop, "人社局"),
                 ],
-                due: due(),
+                due: Some(due()),
             }),
             &w.office(),
             before(),
@@ -1000,7 +1000,7 @@ fn assign_records_each_cooperating_department_once_in_order() {
         .then_events(&[Event::TaskAssigned(TaskAssigned {
             lead: w.lead,
             cooperating: vec![w.coop, w.other],
-            due: due(),
+            due: Some(due()),
         })]);
 }
 
@@ -1011,14 +1011,14 @@ fn re_assigning_an_open_task_is_recorded_and_keeps_its_state() {
         let reassigned = Event::TaskAssigned(TaskAssigned {
             lead: w.other,
             cooperating: vec![w.lead],
-            due: day(2025, 9, 30),
+            due: Some(day(2025, 9, 30)),
         });
         let task = given(&w.measure_in(status))
             .when(
                 lc(C::Assign {
                     lead: dref(w.other, "卫健局"),
                     cooperating: vec![dref(w.lead, "财政局")],
-                    due: day(2025, 9, 30),
+                    due: Some(day(2025, 9, 30)),
                 }),
                 &w.office(),
                 before(),
@@ -1514,7 +1514,7 @@ fn a_retired_department_cannot_be_assigned() {
             lc(C::Assign {
                 lead: retired(w.lead, "原教委"),
                 cooperating: vec![],
-                due: due(),
+                due: Some(due()),
             }),
             &w.office(),
             before(),
@@ -1525,7 +1525,7 @@ fn a_retired_department_cannot_be_assigned() {
             lc(C::Assign {
                 lead: retired(w.other, "原教委"),
                 cooperating: vec![dref(w.coop, "人社局")],
-                due: due(),
+                due: Some(due()),
             }),
             &w.office(),
             before(),
@@ -1536,7 +1536,7 @@ fn a_retired_department_cannot_be_assigned() {
             lc(C::Assign {
                 lead: dref(w.lead, "财政局"),
                 cooperating: vec![dref(w.coop, "人社局"), retired(w.other, "原教委")],
-                due: due(),
+                due: Some(due()),
             }),
             &w.office(),
             before(),
@@ -1552,7 +1552,7 @@ fn the_lead_cannot_also_be_cooperating() {
             lc(C::Assign {
                 lead: dref(w.lead, "财政局"),
                 cooperating: vec![dref(w.coop, "人社局"), dref(w.lead, "财政局")],
-                due: due(),
+                due: Some(due()),
             }),
             &w.office(),
             before(),
@@ -1571,7 +1571,7 @@ fn at_most_one_hundred_cooperating_departments() {
             lc(C::Assign {
                 lead: dref(w.lead, "财政局"),
                 cooperating: many(101),
-                due: due(),
+                due: Some(due()),
             }),
             &w.office(),
             before(),
@@ -1582,7 +1582,7 @@ fn at_most_one_hundred_cooperating_departments() {
             lc(C::Assign {
                 lead: dref(w.lead, "财政局"),
                 cooperating: many(100),
-                due: due(),
+                due: Some(due()),
             }),
             &w.office(),
             before(),
@@ -1729,6 +1729,25 @@ fn overdue_is_recorded_once_per_task_and_due_date() {
     given(&history)
         .when(mark_overdue(), &Actor::system(), after())
         .then_events(&[]);
+}
+
+#[test]
+fn ongoing_work_assigned_without_a_due_date_never_goes_overdue() {
+    let w = w();
+    let mut history = w.measure_in(S::Defined);
+    history.push(Event::TaskAssigned(TaskAssigned {
+        lead: w.lead,
+        cooperating: vec![],
+        due: None,
+    }));
+    for later in [after(), at("2030-01-01T00:00:00+08:00")] {
+        let task = given(&history)
+            .when(mark_overdue(), &Actor::system(), later)
+            .then_events(&[])
+            .expect("a task");
+        assert_eq!((task.status, task.due), (S::Assigned, None));
+        assert!(!task.overdue());
+    }
 }
 
 #[test]

@@ -33,7 +33,7 @@ fn assigned(due: NaiveDate) -> Vec<Event> {
         Event::TaskAssigned(TaskAssigned {
             lead: DepartmentId::new(),
             cooperating: vec![],
-            due,
+            due: Some(due),
         }),
     ]
 }

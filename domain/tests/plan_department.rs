@@ -426,7 +426,7 @@ fn a_retired_department_cannot_be_assigned_a_task() {
             TaskCommand::Lifecycle(LifecycleCommand::Assign {
                 lead: DepartmentRef::from(&department),
                 cooperating: vec![],
-                due: day(2025, 6, 30),
+                due: Some(day(2025, 6, 30)),
             }),
             &office(),
             now(),
@@ -439,7 +439,7 @@ fn a_retired_department_cannot_be_assigned_a_task() {
             TaskCommand::Lifecycle(LifecycleCommand::Assign {
                 lead: DepartmentRef::from(&active),
                 cooperating: vec![],
-                due: day(2025, 6, 30),
+                due: Some(day(2025, 6, 30)),
             }),
             &office(),
             now(),
@@ -447,7 +447,7 @@ fn a_retired_department_cannot_be_assigned_a_task() {
         .then_events(&[Event::TaskAssigned(TaskAssigned {
             lead: id,
             cooperating: vec![],
-            due: day(2025, 6, 30),
+            due: Some(day(2025, 6, 30)),
         })]);
 }
 

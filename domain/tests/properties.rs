@@ -247,7 +247,7 @@ impl World {
             events.push(Event::TaskAssigned(TaskAssigned {
                 lead: self.id(0),
                 cooperating: vec![self.id(1)],
-                due: day(2026, 6, 30),
+                due: Some(day(2026, 6, 30)),
             }));
         }
         replay(&events).expect("a measure")
@@ -325,7 +325,7 @@ impl World {
             } => lc(C::Assign {
                 lead: self.pool[*lead].clone(),
                 cooperating: cooperating.iter().map(|i| self.pool[*i].clone()).collect(),
-                due: shift(today, *due_in),
+                due: Some(shift(today, *due_in)),
             }),
             Cmd::Progress { percent, note } => lc(C::ReportProgress {
                 percent: *percent,

@@ -86,7 +86,7 @@ fn a_v1_assignment_reads_without_cooperating_departments() {
         Event::TaskAssigned(TaskAssigned {
             lead: lead(),
             cooperating: vec![],
-            due: day(2025, 6, 30),
+            due: Some(day(2025, 6, 30)),
         })
     );
 }
@@ -158,7 +158,7 @@ fn a_v1_progress_report_leaves_the_last_report_time_alone() {
         Event::TaskAssigned(TaskAssigned {
             lead: lead(),
             cooperating: vec![],
-            due: day(2025, 6, 30),
+            due: Some(day(2025, 6, 30)),
         }),
         Event::ProgressReported(ProgressReported {
             department: Some(lead()),
@@ -323,7 +323,7 @@ fn one_of_each() -> Vec<Event> {
         Event::TaskAssigned(TaskAssigned {
             lead: lead(),
             cooperating: vec![coop()],
-            due: day(2025, 6, 30),
+            due: Some(day(2025, 6, 30)),
         }),
         Event::ProgressReported(ProgressReported {
             department: Some(coop()),

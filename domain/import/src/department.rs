@@ -84,6 +84,45 @@ const TRIM: &[char] = &[
     '【', '】', '“', '”', '"', '\'', '‘', '’', '《', '》', '<', '>', '/',
 ];
 
+const PAIRS: &[(char, char)] = &[
+    ('(', ')'),
+    ('（', '）'),
+    ('<', '>'),
+    ('《', '》'),
+    ('〔', '〕'),
+    ('[', ']'),
+    ('【', '】'),
+];
+
+/// `name` without separators and stray or enclosing brackets at either end; a bracket
+/// whose partner is inside the name stays (各乡镇（街道）, 各县(市、区)教育局).
+pub(crate) fn trim_name(mut name: &str) -> &str {
+    loop {
+        let before = name.len();
+        if let Some(c) = name.chars().next().filter(|c| TRIM.contains(c)) {
+            let inner = &name[c.len_utf8()..];
+            let paired = PAIRS.iter().any(|&(open, close)| {
+                open == c && inner.contains(close) && !inner.ends_with(close)
+            });
+            if !paired {
+                name = &name[c.len_utf8()..];
+            }
+        }
+        if let Some(c) = name.chars().next_back().filter(|c| TRIM.contains(c)) {
+            let inner = &name[..name.len() - c.len_utf8()];
+            let paired = PAIRS.iter().any(|&(open, close)| {
+                close == c && inner.contains(open) && !inner.starts_with(open)
+            });
+            if !paired {
+                name = &name[..name.len() - c.len_utf8()];
+            }
+        }
+        if name.len() == before {
+            return name;
+        }
+    }
+}
+
 /// The canonical name and kind of a department as a plan names it, or `None` when
 /// `raw` holds no name. `region` is the plan's region (e.g. `鲤城区`), whose name is
 /// dropped from the front of a bureau's name.
@@ -97,10 +136,7 @@ const TRIM: &[char] = &[
 /// ```
 pub fn normalise_department(raw: &str, region: Option<&str>) -> Option<(String, DepartmentKind)> {
     let folded: String = fold(raw).chars().filter(|c| !c.is_whitespace()).collect();
-    let mut name = folded
-        .trim_matches(TRIM)
-        .trim_end_matches('等')
-        .trim_matches(TRIM);
+    let mut name = trim_name(trim_name(&folded).trim_end_matches('等'));
     if name.is_empty() || name.chars().count() > 30 || !name.chars().any(is_han) {
         return None;
     }
@@ -174,7 +210,17 @@ fn school_college(name: &str) -> bool {
 /// collectives taking the 各 of the name before them.
 pub(crate) fn split_list(list: &str) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    for piece in list.split(|c: char| "、,，;；/".contains(c) || c.is_whitespace()) {
+    // Separators inside brackets belong to the name: 各县(市、区)人民政府, 各县<市、区>人民政府.
+    let mut depth = 0usize;
+    let pieces = list.split(|c: char| {
+        match c {
+            '(' | '（' | '<' | '〈' | '《' => depth += 1,
+            ')' | '）' | '>' | '〉' | '》' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        depth == 0 && ("、,，;；/".contains(c) || c.is_whitespace())
+    });
+    for piece in pieces {
         let piece = piece.trim_matches(TRIM);
         if piece.is_empty() {
             continue;
@@ -200,6 +246,14 @@ mod tests {
         assert_eq!(
             split_list("教育局、财政局,人社局，住建局;发改委；团委"),
             ["教育局", "财政局", "人社局", "住建局", "发改委", "团委"]
+        );
+    }
+
+    #[test]
+    fn separators_inside_brackets_stay_in_the_name() {
+        assert_eq!(
+            split_list("市委农办,各县<市、区>人民政府、各县（市、区）教育局"),
+            ["市委农办", "各县<市、区>人民政府", "各县（市、区）教育局"]
         );
     }
 

@@ -120,6 +120,15 @@ fn tables<'a>(
     Ok(plan)
 }
 
+/// The measures of a task table flattened into text (see [`crate::flat`]), when the
+/// text holds one with a task column.
+pub(crate) fn flat_table(text: &str) -> Option<ParsedPlan> {
+    let rows = crate::flat::rows(text)?;
+    let header = crate::header::read(&crate::outline::read(text).preamble);
+    let year = header.title.as_deref().and_then(crate::plan::year_in);
+    tables(std::iter::once(rows.as_slice()), header.title, year).ok()
+}
+
 /// A Word document: its task tables when it has any, else its text.
 fn docx(bytes: &[u8]) -> Result<ParsedPlan, ImportError> {
     let blocks = duban_files::read_docx(bytes).map_err(file_error)?;

@@ -24,6 +24,7 @@
 //! |---|---|
 //! | `document` | [`read_document`]: a file (.txt, .csv, .xlsx, .xls, .docx) → a plan, format from the content |
 //! | `table` | [`parse_table`]: a task table's rows → measures, columns found by their header |
+//! | `flat` | a table flattened to text with `|` between cells → its rows |
 //! | `input` | text → checked text: empty, binary ([`ImportError`]) |
 //! | `script` | Traditional → Simplified folding, byte offsets kept |
 //! | `text` | a line kept as printed and folded; joining wrapped lines |
@@ -45,6 +46,7 @@ mod dates;
 mod department;
 mod document;
 mod error;
+mod flat;
 mod header;
 mod input;
 mod measure;
@@ -73,7 +75,11 @@ pub use table::parse_table;
 /// NUL or other control characters, [`ImportError::NoMeasures`] when no numbered
 /// measure is found.
 pub fn parse_plan(text: &str) -> Result<ParsedPlan, ImportError> {
-    plan::parse(&input::clean(text)?)
+    let text = input::clean(text)?;
+    if let Some(plan) = document::flat_table(&text) {
+        return Ok(plan);
+    }
+    plan::parse(&text)
 }
 
 /// Reads a plan from the bytes of a plain-text file in UTF-8 (with or without a BOM),

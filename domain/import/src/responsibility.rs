@@ -244,10 +244,9 @@ fn decide(lists: Vec<(Role, Vec<Named>)>) -> Responsibility {
 
 fn named(raw: &str, region: Option<&str>) -> Option<Named> {
     let printed: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-    let printed = printed
-        .trim_matches(|c: char| "。.，,；;：:、)）(（".contains(c))
-        .trim_end_matches('等')
-        .to_owned();
+    let printed =
+        crate::department::trim_name(crate::department::trim_name(&printed).trim_end_matches('等'))
+            .to_owned();
     normalise_department(&printed, region).map(|(name, _)| Named { printed, name })
 }
 
@@ -299,10 +298,36 @@ fn prose_notes(norm: &str) -> Vec<(Range<usize>, Lists)> {
     NOTE.captures_iter(norm)
         .filter_map(|c| {
             let whole = c.get(0)?;
-            let lists = prose(c.get(1)?.as_str())?;
+            let inner = c.get(1)?.as_str();
+            let trailing = norm[whole.end()..].split('\n').next().is_some_and(|rest| {
+                rest.chars()
+                    .all(|c| c.is_whitespace() || "。.；;，,".contains(c))
+            });
+            let lists = prose(inner).or_else(|| trailing.then(|| bare_list(inner)).flatten())?;
             Some((whole.range(), lists))
         })
         .collect()
+}
+
+/// Clauses of a bare list that say how to read it, not who: `排名第一位为牵头单位`, `下同`.
+static LIST_CONVENTION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:排名第一(?:位)?的?为牵头单位|排在第一(?:位)?的?为牵头单位|列第一(?:位)?的?为牵头单位|第一(?:个|位)?为牵头单位|下同|以下同|按职责分工负责|分别负责)$",
+    )
+});
+
+/// A note at the end of an item that is nothing but units, `(市教育局,市委农办,各县<市、区>人民政府,
+/// 排名第一位为牵头单位,下同)`: its first unit leads, the others cooperate.
+fn bare_list(inner: &str) -> Option<Vec<(Role, Vec<Named>)>> {
+    if inner.chars().count() > 150 {
+        return None;
+    }
+    let names: Vec<Named> = split_list(inner)
+        .iter()
+        .filter(|piece| !LIST_CONVENTION.is_match(piece))
+        .map(|raw| named(raw, None).filter(|n| is_unit(&n.printed)))
+        .collect::<Option<Vec<_>>>()?;
+    (!names.is_empty()).then(|| vec![(Role::Responsible, names)])
 }
 
 /// Whole sentences written as prose responsibility (`由县教育局负责。`).
@@ -405,6 +430,17 @@ mod tests {
             r.lead.map(|l| l.name),
             r.cooperating.into_iter().map(|c| c.name).collect(),
         )
+    }
+
+    #[test]
+    fn a_bare_list_at_the_end_leads_with_its_first_name() {
+        let (lead, coop) = parties(
+            "纳入重点工作。(市教育局,市委农办,各县<市、区>人民政府,排名第一位为牵头单位,下同)",
+        );
+        assert_eq!(lead.as_deref(), Some("教育局"));
+        assert_eq!(coop, ["市委农办", "各县<市、区>人民政府"]);
+        // Inside a sentence a bracketed word is not a list.
+        assert_eq!(parties("镇(街道)参与的管理体制。").0, None);
     }
 
     #[test]

@@ -29,6 +29,8 @@ use crate::script::fold;
 struct Columns {
     number: Option<usize>,
     task: usize,
+    /// Every task column (the measure is the rightmost, `task`).
+    tasks: Vec<usize>,
     lead: Option<usize>,
     responsible: Option<usize>,
     cooperating: Vec<usize>,
@@ -78,6 +80,7 @@ fn header(row: &[String]) -> Option<Columns> {
         .any(|w| h.contains(w))
         {
             task = Some(i);
+            columns.tasks.push(i);
         }
     }
     columns.task = task?;
@@ -144,6 +147,34 @@ fn cell(row: &[String], i: Option<usize>) -> &str {
     i.and_then(|i| row.get(i)).map_or("", |c| c.trim())
 }
 
+/// Labels of a web page's metadata block (`索引号: | … | 成文日期: | …`), which a
+/// saved table page carries below or above the table.
+const FURNITURE: &[&str] = &[
+    "索引号",
+    "发布机构",
+    "成文日期",
+    "发布日期",
+    "发文日期",
+    "信息来源",
+    "主题分类",
+    "文号",
+    "发文字号",
+    "有效性",
+    "组配分类",
+];
+
+/// A row of page furniture: its first cell is a metadata label.
+fn is_furniture(row: &[String]) -> bool {
+    row.iter()
+        .map(|c| fold(c.trim()))
+        .find(|c| !c.is_empty())
+        .is_some_and(|first| {
+            let label: String = first.chars().filter(|c| !c.is_whitespace()).collect();
+            let label = label.trim_end_matches([':', '：']);
+            FURNITURE.contains(&label)
+        })
+}
+
 fn measure(
     row: &[String],
     columns: &Columns,
@@ -157,14 +188,23 @@ fn measure(
         .map(|c| c.trim())
         .filter(|c| !c.is_empty())
         .collect();
-    if task.is_empty() || (distinct.len() == 1 && row.len() > 2) {
+    if task.is_empty() || (distinct.len() == 1 && row.len() > 2) || is_furniture(row) {
         return None;
     }
     let number = cell(row, columns.number);
-    let code = if number.is_empty() {
-        line.to_string()
-    } else {
+    // Without a 序号 column, an item number printed in a task cell (14.改扩建…) is the code.
+    let printed_number = || {
+        columns.tasks.iter().find_map(|&c| {
+            let text = cell(row, Some(c));
+            let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+            let rest = &text[digits.len()..];
+            (!digits.is_empty() && rest.starts_with(['.', '．', '、'])).then_some(digits)
+        })
+    };
+    let code = if !number.is_empty() {
         number.to_owned()
+    } else {
+        printed_number().unwrap_or_else(|| line.to_string())
     };
     let note = |clause: String| responsibility::read(&fold(&clause), None);
     let lists = [

@@ -2,7 +2,8 @@
 //! from its file as an office would send it, each measure compared with the answer
 //! written by hand (code, lead, cooperating, due). Prints the share right per document;
 //! fails when the share over the corpus falls under the floor, when a document reads
-//! under half right, or when any department is named that the answers do not name.
+//! under half right, when a measure is found that the answers do not have (page
+//! furniture, a goal), or when any department is named that the answers do not name.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -61,7 +62,7 @@ fn the_corpus_reads_right_above_the_floor_and_invents_no_department() {
             .plan;
         let allowed: BTreeSet<&str> = answers
             .iter()
-            .flat_map(|a| std::iter::once(a.lead.as_str()).chain(a.cooperating.split('、')))
+            .flat_map(|a| std::iter::once(a.lead.as_str()).chain(a.cooperating.split(';')))
             .filter(|d| !d.is_empty() && *d != "-")
             .collect();
         let mut doc_right = 0;
@@ -77,7 +78,7 @@ fn the_corpus_reads_right_above_the_floor_and_invents_no_department() {
             };
             let got = (
                 m.lead_printed.clone().unwrap_or_else(|| "-".into()),
-                m.cooperating_printed.join("、"),
+                m.cooperating_printed.join(";"),
                 due,
             );
             let want = (a.lead.clone(), a.cooperating.clone(), a.due.clone());
@@ -90,6 +91,16 @@ fn the_corpus_reads_right_above_the_floor_and_invents_no_department() {
                 ));
             }
         }
+        let extra: Vec<&str> = plan
+            .measures
+            .iter()
+            .map(|m| m.code.as_str())
+            .filter(|code| !answers.iter().any(|a| a.code == *code))
+            .collect();
+        assert!(
+            extra.is_empty(),
+            "{name}: measures the answers do not have: {extra:?}\n{report}"
+        );
         for m in &plan.measures {
             for d in m.lead_printed.iter().chain(&m.cooperating_printed) {
                 assert!(

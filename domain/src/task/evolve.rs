@@ -20,8 +20,8 @@ pub fn apply(task: &mut Task, event: &Event) {
         Event::TaskAssigned(e) => {
             task.lead = Some(e.lead);
             task.cooperating = e.cooperating.clone();
-            task.due = Some(e.due);
-            task.reminded.retain(|k| k.due == e.due);
+            task.due = e.due;
+            task.reminded.retain(|k| Some(k.due) == e.due);
             if task.status == TaskStatus::Defined {
                 task.status = TaskStatus::Assigned;
             }

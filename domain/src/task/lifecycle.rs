@@ -32,8 +32,8 @@ pub enum LifecycleCommand {
         lead: DepartmentRef,
         /// Cooperating departments, resolved by the caller.
         cooperating: Vec<DepartmentRef>,
-        /// Deadline.
-        due: NaiveDate,
+        /// Deadline; `None` for ongoing work (长期坚持), never overdue.
+        due: Option<NaiveDate>,
     },
     /// Report progress.
     ReportProgress {

@@ -279,7 +279,7 @@ impl World {
         let cmd = LifecycleCommand::Assign {
             lead: self.dept_ref(lead),
             cooperating: cooperating.iter().map(|c| self.dept_ref(*c)).collect(),
-            due,
+            due: Some(due),
         };
         self.try_act(id, cmd, &Self::office())
     }

@@ -12,7 +12,7 @@ const PREVIEW: &str = "query($i: ImportPlanInput!) { previewPlanImport(input: $i
     format encoding title digest departments unrecognised \
     measures { code title lead cooperating due ongoing line warnings } } }";
 const IMPORT: &str = "mutation($i: ImportPlanInput!) { importPlan(input: $i) { \
-    plan { title } measures { code lead { name } due } } }";
+    plan { title } measures { code lead { name } due overdue } } }";
 
 /// A county plan as a Windows office saves it: GBK, CRLF, notes in several forms.
 const PLAN: &str = "某某县推进教育优质均衡发展实施方案\r\n\
@@ -110,6 +110,10 @@ async fn preview_then_import(backend: Backend) {
         .collect();
     assert_eq!(codes, ["二(一)", "二(二)", "二(三)"]);
     assert_eq!(done["measures"][0]["due"], "2024-10-31");
+    // Ongoing work (长期坚持) is assigned without a due date and is never overdue.
+    assert_eq!(done["measures"][1]["lead"]["name"], "教育局");
+    assert_eq!(done["measures"][1]["due"], Value::Null);
+    assert_eq!(done["measures"][1]["overdue"], false);
     assert!(app.event_count().await > 0);
     app.stop().await;
 }

@@ -1,6 +1,7 @@
 """Makes the corpus's .docx, .xlsx and .xls fixtures from its text and CSV documents.
 
-Run from this directory: python3 make_fixtures.py (needs python-docx, openpyxl and xlwt).
+Run from this directory: python3 make_fixtures.py [maker ...] (needs python-docx,
+openpyxl and xlwt); without names it makes every fixture.
 The .docx numbering is Word's automatic numbering (numbering.xml, chineseCounting
 for chapters, decimal for items), not typed numbers, so the reader must print them.
 """
@@ -14,12 +15,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 
-def numbering(document):
-    """Adds a two-level list (一、 / 1.) to the document; returns its numId."""
+def numbering(document, levels=((0, "chineseCounting", "%1、"), (1, "decimal", "%2."))):
+    """Adds a two-level list (一、 / 1. unless told) to the document; returns its numId."""
     part = document.part.numbering_part.element
     abstract = OxmlElement("w:abstractNum")
     abstract.set(qn("w:abstractNumId"), "90")
-    for ilvl, fmt, text in [(0, "chineseCounting", "%1、"), (1, "decimal", "%2.")]:
+    for ilvl, fmt, text in levels:
         lvl = OxmlElement("w:lvl")
         lvl.set(qn("w:ilvl"), str(ilvl))
         for tag, val in [("w:start", "1"), ("w:numFmt", fmt), ("w:lvlText", text)]:
@@ -108,7 +109,54 @@ def merged_xls():
     book.save("nanling_2024_tasks.xls")
 
 
-points_docx()
-table_docx()
-merged_xlsx()
-merged_xls()
+def yunfu_docx():
+    """The Yunfu plan with 一、 and （一） as Word's automatic numbering."""
+    document = docx.Document()
+    num_id = numbering(
+        document, ((0, "chineseCounting", "%1、"), (1, "chineseCounting", "（%2）"))
+    )
+    for line in open("yunfu_2019_action.txt", encoding="utf-8").read().splitlines():
+        chapter = re.match(r"^[一二三四五六七八九十]+、(.*)", line)
+        item = re.match(r"^[(（][一二三四五六七八九十]+[)）](.*)", line)
+        if chapter:
+            numbered(document.add_paragraph(chapter.group(1)), num_id, 0)
+        elif item:
+            numbered(document.add_paragraph(item.group(1)), num_id, 1)
+        else:
+            document.add_paragraph(line)
+    document.save("yunfu_2019_action.docx")
+
+
+def zhaoyuan_xlsx():
+    """The Zhaoyuan table as a workbook: 类别, 责任单位 and 分管市领导 merged over the rows."""
+    lines = open("zhaoyuan_2022_livelihood.txt", encoding="utf-8").read().splitlines()
+    cells = [[c.strip() for c in line.split("|")] for line in lines]
+    cells = [[c for c in row if c] for row in cells]
+    width = len(cells[0])
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "民生实事"
+    sheet.append(cells[0])
+    for row in cells[1:4]:
+        sheet.append([""] * (width - len(row)) + row)
+    for col in "ADE":
+        sheet.merge_cells(f"{col}2:{col}4")
+    sheet.append([])
+    sheet.append(cells[4])
+    book.save("zhaoyuan_2022_livelihood.xlsx")
+
+
+MAKERS = {
+    "points_docx": points_docx,
+    "table_docx": table_docx,
+    "merged_xlsx": merged_xlsx,
+    "merged_xls": merged_xls,
+    "yunfu_docx": yunfu_docx,
+    "zhaoyuan_xlsx": zhaoyuan_xlsx,
+}
+
+if __name__ == "__main__":
+    import sys
+
+    for name in sys.argv[1:] or MAKERS:
+        MAKERS[name]()

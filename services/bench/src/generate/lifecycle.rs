@@ -176,7 +176,7 @@ pub fn lifecycle(
         Event::TaskAssigned(TaskAssigned {
             lead,
             cooperating,
-            due: life.due,
+            due: Some(life.due),
         }),
     );
     // How it goes: finishes on time, is rejected once, slips past the deadline (then is

@@ -38,7 +38,10 @@ pub fn notice(event: &Event, task: Option<&Task>, name: &dyn Fn(DepartmentId) ->
                 let coop: Vec<String> = e.cooperating.iter().map(|d| name(*d)).collect();
                 lines.push(format!("> 配合单位：{}", coop.join("、")));
             }
-            lines.push(format!("> 完成时限：{}", e.due));
+            lines.push(match e.due {
+                Some(due) => format!("> 完成时限：{due}"),
+                None => "> 完成时限：长期坚持".to_owned(),
+            });
             "交办"
         }
         Event::TaskUrged(n) => {
@@ -182,7 +185,7 @@ mod tests {
             &Event::TaskAssigned(TaskAssigned {
                 lead,
                 cooperating: vec![coop],
-                due: chrono::NaiveDate::from_ymd_opt(2025, 7, 10).unwrap(),
+                due: chrono::NaiveDate::from_ymd_opt(2025, 7, 10),
             }),
             None,
             &names,

@@ -13,8 +13,8 @@
 //!   states, or else on the last day of the plan's period (the plan's own deadline);
 //! - without phases, the period runs from the import date to the latest stated due date
 //!   (or the end of the year);
-//! - a measure marked ongoing (长期坚持 …) is assigned with the plan's last day as its
-//!   due date, since an assignment needs one; the preview shows it as ongoing;
+//! - a measure marked ongoing (长期坚持, 持续推进, 每年 …) is assigned with no due date:
+//!   it is shown as ongoing and never goes overdue;
 //! - a document without a title line takes the title passed, else the file name
 //!   without its extension, else 导入的规划: it is never refused for that;
 //! - with a `preview_digest`, the import reads the document again and records only
@@ -243,7 +243,11 @@ impl App {
                 let assign = TaskCommand::Lifecycle(LifecycleCommand::Assign {
                     lead,
                     cooperating,
-                    due: m.due.unwrap_or(period_end),
+                    due: if m.ongoing {
+                        None
+                    } else {
+                        Some(m.due.unwrap_or(period_end))
+                    },
                 });
                 let more = Task::decide(task.as_ref(), &assign, actor, now)?;
                 task = more.iter().fold(task, Task::evolve);

@@ -88,7 +88,7 @@ impl App {
                 LifecycleCommand::Assign {
                     lead,
                     cooperating,
-                    due,
+                    due: Some(due),
                 }
             }
             LifecycleInput::ReportProgress {
