@@ -11,6 +11,8 @@
 mod case;
 #[path = "reliability_roles/mutations.rs"]
 mod mutations;
+#[path = "reliability_roles/notify.rs"]
+mod notify;
 #[path = "reliability_roles/queries.rs"]
 mod queries;
 #[path = "reliability_roles/subscription.rs"]
@@ -92,8 +94,11 @@ async fn run_cell(w: &World, kind: &str, who: Who, case: &Case) -> Result<&'stat
 
 async fn case_for(name: &str, kind: &str, w: &World, who: Who) -> Option<Case> {
     match kind {
-        "query" => queries::case(name, w, who),
-        _ => mutations::case(name, w).await,
+        "query" => queries::case(name, w, who).or_else(|| notify::query(name)),
+        _ => match mutations::case(name, w).await {
+            Some(case) => Some(case),
+            None => notify::mutation(name, w).await,
+        },
     }
 }
 
