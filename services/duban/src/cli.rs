@@ -52,6 +52,9 @@ pub enum Command {
         /// Projection lag (events) above which /readyz reports not ready.
         #[arg(long, env = "DUBAN_MAX_LAG", default_value_t = 10_000)]
         max_lag: i64,
+        /// Notification delivery.
+        #[command(flatten)]
+        delivery: crate::notify::cli::DeliveryArgs,
     },
     /// Manages bearer tokens.
     Token {
@@ -199,10 +202,14 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
             demo,
             clock_interval,
             max_lag,
+            delivery,
         } => {
+            let delivery = delivery.config()?;
             let app = App::open(&cli.database_url, clock).await?;
+            app.notify.set_allow_private(delivery.allow_private);
             if demo {
                 crate::demo::load(&app).await?;
+                crate::notify::cli::demo_endpoint(&app).await?;
             }
             let listener = TcpListener::bind(&listen)
                 .map_err(|e| ServiceError::Internal(format!("cannot listen on {listen}: {e}")))?;
@@ -212,6 +219,7 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
             app.read.spawn_follower();
             app.assessment.spawn_follower();
             app.spawn_clock(Duration::from_secs(clock_interval.max(1)));
+            app.spawn_delivery(delivery)?;
             println!(
                 "duban serving on http://{addr}/graphql (console: http://{addr}/, GraphiQL: http://{addr}/graphiql)"
             );

@@ -6,13 +6,20 @@
 //! - [`format`]: the messages: generic webhook JSON and the Chinese Markdown of the
 //!   企业微信 / 钉钉 / 飞书 group robots.
 //! - [`cli`]: `duban endpoint …` (the commands are in [`crate::ops::endpoint`]).
-//! - [`ledger`]: checkpoints, leases, deliveries.
+//! - The delivery worker: [`notifier`] (configuration, one task per endpoint,
+//!   counters), [`worker`] (one endpoint's checkpointed reader of the log, retries),
+//!   [`message`] (what an endpoint is sent for an event), [`send`] (one HTTP attempt),
+//!   [`ledger`] (checkpoints, leases, deliveries).
 
 pub mod address;
 pub mod cli;
 pub mod format;
 pub mod ledger;
+pub mod message;
+pub mod notifier;
+pub mod send;
 pub mod sign;
+pub mod worker;
 
 /// The server's notification settings that commands read.
 #[derive(Debug, Default)]
