@@ -9,6 +9,7 @@ pub mod history;
 pub mod log_audit;
 pub mod process;
 pub mod proxy;
+pub mod receiver;
 
 use std::net::TcpListener;
 use std::sync::Arc;

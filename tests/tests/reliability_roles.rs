@@ -14,6 +14,8 @@ mod case;
 mod mutations;
 #[path = "reliability_roles/nested.rs"]
 mod nested;
+#[path = "reliability_roles/notify.rs"]
+mod notify;
 #[path = "reliability_roles/queries.rs"]
 mod queries;
 #[path = "reliability_roles/subscription.rs"]
@@ -95,8 +97,11 @@ async fn run_cell(w: &World, kind: &str, who: Who, case: &Case) -> Result<&'stat
 
 async fn case_for(name: &str, kind: &str, w: &World, who: Who) -> Option<Case> {
     match kind {
-        "query" => queries::case(name, w, who),
-        _ => mutations::case(name, w).await,
+        "query" => queries::case(name, w, who).or_else(|| notify::query(name)),
+        _ => match mutations::case(name, w).await {
+            Some(case) => Some(case),
+            None => notify::mutation(name, w).await,
+        },
     }
 }
 

@@ -40,6 +40,8 @@ pub struct App {
     pub documents: DocumentCache,
     /// The 优质均衡 assessment: its policy and the surveys it has read.
     pub assessment: Arc<crate::ops::survey_policy::Assessments>,
+    /// Notification settings (`serve --allow-private-endpoints`).
+    pub notify: crate::notify::NotifySettings,
     /// The runtime the store's connections and background tasks live on; the HTTP
     /// workers run GraphQL requests there, so database I/O is not handed between
     /// runtimes (see `http::endpoints`).
@@ -75,6 +77,7 @@ impl App {
             responses: ResponseCache::default(),
             documents: DocumentCache::default(),
             assessment,
+            notify: Default::default(),
             runtime: tokio::runtime::Handle::current(),
         }))
     }

@@ -56,6 +56,9 @@ pub enum Command {
         /// on the API's address /metrics needs an office or auditor token.
         #[arg(long, env = "DUBAN_METRICS_LISTEN")]
         metrics_listen: Option<String>,
+        /// Notification delivery.
+        #[command(flatten)]
+        delivery: crate::notify::cli::DeliveryArgs,
     },
     /// Manages bearer tokens.
     Token {
@@ -204,10 +207,14 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
             clock_interval,
             max_lag,
             metrics_listen,
+            delivery,
         } => {
+            let delivery = delivery.config()?;
             let app = App::open(&cli.database_url, clock).await?;
+            app.notify.set_allow_private(delivery.allow_private);
             if demo {
                 crate::demo::load(&app).await?;
+                crate::notify::cli::demo_endpoint(&app).await?;
             }
             let listener = TcpListener::bind(&listen)
                 .map_err(|e| ServiceError::Internal(format!("cannot listen on {listen}: {e}")))?;
@@ -217,6 +224,7 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
             app.read.spawn_follower();
             app.assessment.spawn_follower();
             app.spawn_clock(Duration::from_secs(clock_interval.max(1)));
+            app.spawn_delivery(delivery)?;
             println!(
                 "duban serving on http://{addr}/graphql (console: http://{addr}/, GraphiQL: http://{addr}/graphiql)"
             );

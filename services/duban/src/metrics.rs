@@ -124,6 +124,14 @@ impl Metrics {
         self.lag.set(lag);
     }
 
+    /// Registers a collector kept elsewhere (the delivery counters of `notify`).
+    pub fn register(
+        &self,
+        collector: Box<dyn prometheus::core::Collector>,
+    ) -> prometheus::Result<()> {
+        self.registry.register(collector)
+    }
+
     /// The Prometheus text exposition.
     pub fn render(&self) -> String {
         let mut out = Vec::new();

@@ -11,12 +11,14 @@
 //!   cache; [`readmodels`]: the quarterly dispatch and the board's rows; [`import`]:
 //!   `importPlan` and `previewPlanImport`; [`file`]: `FileInput`, a file sent inline for the importers.
 //! - [`assessment`]: the 优质均衡 assessment: `schools`, `assessment`, `importSurvey`.
+//! - [`endpoints`]: notification endpoints and their deliveries.
 //! - [`validity`]: how long a request's answer holds, for the response cache.
 
 pub mod assessment;
 pub mod board;
 pub mod connection;
 pub mod context;
+pub mod endpoints;
 pub mod enums;
 pub mod expansion;
 pub mod file;

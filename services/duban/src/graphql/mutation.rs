@@ -2,6 +2,8 @@
 
 use async_graphql::{Context, ID, Object};
 
+use duban_domain::endpoint::EndpointCommand;
+
 use crate::commands::CommandOptions;
 use crate::ops::LifecycleInput;
 use crate::ops::define_measure::MeasureInput;
@@ -9,6 +11,7 @@ use crate::ops::draft_plan::DraftPlan;
 use crate::ops::raise_rectification::RectificationInput;
 
 use super::context::{GqlResult, app, viewer};
+use super::endpoints::EndpointObj;
 use super::import::ImportPlanPayload;
 use super::inputs::*;
 use super::types::{DepartmentObj, PlanObj, TaskObj, shown};
@@ -333,5 +336,41 @@ impl Mutation {
             command,
         )
         .await
+    }
+
+    /// Registers a notification endpoint; a WEBHOOK's secret is shown this once. OFFICE.
+    async fn add_endpoint(
+        &self,
+        ctx: &Context<'_>,
+        input: super::endpoints::AddEndpointInput,
+    ) -> async_graphql::Result<super::endpoints::AddEndpointPayload> {
+        super::endpoints::add_endpoint(ctx, input).await
+    }
+
+    /// Stops deliveries to an endpoint; it keeps its place in the log. OFFICE.
+    async fn pause_endpoint(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<EndpointObj> {
+        super::endpoints::change_endpoint(ctx, &id, EndpointCommand::Pause).await
+    }
+
+    /// Delivers again from where the endpoint stopped. OFFICE.
+    async fn resume_endpoint(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<EndpointObj> {
+        super::endpoints::change_endpoint(ctx, &id, EndpointCommand::Resume).await
+    }
+
+    /// Stops deliveries to an endpoint for good. OFFICE.
+    async fn remove_endpoint(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<EndpointObj> {
+        super::endpoints::change_endpoint(ctx, &id, EndpointCommand::Remove).await
     }
 }

@@ -275,4 +275,24 @@ impl Query {
             first_broken_position: report.first_broken_position.map(|p| p.to_string()),
         })
     }
+
+    /// Notification endpoints (removed ones are not listed). OFFICE.
+    async fn endpoints(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::endpoints::EndpointObj>> {
+        super::endpoints::endpoints(ctx).await
+    }
+
+    /// Deliveries of notifications in log order. OFFICE and AUDITOR.
+    async fn deliveries(
+        &self,
+        ctx: &Context<'_>,
+        endpoint_id: Option<ID>,
+        status: Option<super::endpoints::DeliveryStatusGql>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<super::endpoints::DeliveryConnection> {
+        super::endpoints::deliveries(ctx, endpoint_id, status, first, after).await
+    }
 }

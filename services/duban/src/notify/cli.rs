@@ -1,13 +1,96 @@
 //! `duban endpoint add|list|pause|resume|remove`.
 
-use clap::Subcommand;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
 
 use duban_domain::Actor;
 use duban_domain::endpoint::{EndpointCommand, EndpointKind};
 
 use crate::app::App;
 use crate::error::{ServiceError, ServiceResult};
+use crate::notify::notifier::DeliveryConfig;
 use crate::ops::endpoint::AddEndpoint;
+
+/// `duban serve`'s delivery options.
+#[derive(Args, Debug, Clone)]
+pub struct DeliveryArgs {
+    /// Allows endpoints on loopback, private and link-local addresses (registered
+    /// through the API, and called).
+    #[arg(long, env = "DUBAN_ALLOW_PRIVATE_ENDPOINTS")]
+    pub allow_private_endpoints: bool,
+    /// Seconds a delivery is retried before it is FAILED and its endpoint failing.
+    #[arg(long, env = "DUBAN_DELIVERY_GIVE_UP", default_value_t = 86_400.0)]
+    pub delivery_give_up: f64,
+    /// Seconds a receiver has to answer an attempt (connecting: at most 5).
+    #[arg(long, env = "DUBAN_DELIVERY_TIMEOUT", default_value_t = 10.0)]
+    pub delivery_timeout: f64,
+    /// The longest delay between retries, in seconds (the first is 1 s, then doubling).
+    #[arg(long, env = "DUBAN_DELIVERY_MAX_BACKOFF", default_value_t = 600.0)]
+    pub delivery_max_backoff: f64,
+    /// Seconds a server's claim on an endpoint lasts unless renewed (another server
+    /// takes over a crashed one's endpoints after this).
+    #[arg(long, env = "DUBAN_DELIVERY_LEASE", default_value_t = 30.0)]
+    pub delivery_lease: f64,
+}
+
+fn seconds(what: &'static str, s: f64) -> ServiceResult<Duration> {
+    Duration::try_from_secs_f64(s)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| ServiceError::invalid(what, "a positive number of seconds"))
+}
+
+impl DeliveryArgs {
+    /// The delivery worker's configuration.
+    pub fn config(&self) -> ServiceResult<DeliveryConfig> {
+        let answer = seconds("delivery-timeout", self.delivery_timeout)?;
+        let lease = seconds("delivery-lease", self.delivery_lease)?;
+        if lease <= answer {
+            return Err(ServiceError::invalid(
+                "delivery-lease",
+                "must be longer than --delivery-timeout (a worker renews it between attempts)",
+            ));
+        }
+        let max_backoff = seconds("delivery-max-backoff", self.delivery_max_backoff)?;
+        Ok(DeliveryConfig {
+            allow_private: self.allow_private_endpoints,
+            connect_timeout: answer.min(Duration::from_secs(5)),
+            answer_timeout: answer,
+            give_up: seconds("delivery-give-up", self.delivery_give_up)?,
+            min_backoff: Duration::from_secs(1).min(max_backoff),
+            max_backoff,
+            lease,
+            scan: Duration::from_secs(1),
+        })
+    }
+}
+
+/// The demo's LOG endpoint: every notice from now on is written to the server's log.
+pub async fn demo_endpoint(app: &App) -> ServiceResult<()> {
+    const NAME: &str = "演示：服务器日志";
+    let listed = app.list_endpoints().await?;
+    if listed.iter().any(|e| e.endpoint.name == NAME) {
+        return Ok(());
+    }
+    let (ep, _) = app
+        .add_endpoint(
+            &Actor::office("demo"),
+            AddEndpoint {
+                name: NAME.into(),
+                kind: EndpointKind::Log,
+                url: None,
+                department_id: None,
+                event_types: vec![],
+                secret: None,
+                allow_private: false,
+                command_id: Some("demo:endpoint-log".into()),
+            },
+        )
+        .await?;
+    tracing::info!(endpoint = %ep.id.stream(), "demo LOG endpoint: notices appear in this log");
+    Ok(())
+}
 
 /// Endpoint subcommands.
 #[derive(Subcommand, Debug)]

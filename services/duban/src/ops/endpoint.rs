@@ -1,6 +1,6 @@
 //! Notification endpoints: registering (with the address rules and the secret kept out
-//! of the log), pausing, resuming, removing and listing them. Shared by the CLI and, in
-//! time, the API.
+//! of the log), pausing, resuming, removing and listing them. Shared by the CLI and the API
+//! (`graphql::endpoints`).
 
 use duban_domain::Actor;
 use duban_domain::endpoint::{Endpoint, EndpointCommand, EndpointKind};
@@ -124,6 +124,7 @@ impl App {
         raw_id: &str,
         command: EndpointCommand,
     ) -> ServiceResult<Endpoint> {
+        actor.require_office("manage notification endpoints")?;
         let id = EndpointId::parse("id", raw_id)?;
         if self.load::<Endpoint>(&id.stream()).await?.is_none() {
             return Err(ServiceError::not_found("endpoint", raw_id));
@@ -132,6 +133,18 @@ impl App {
             .run::<Endpoint>(&id.stream(), actor, &CommandOptions::default(), command)
             .await?;
         crate::ops::created(done.state)
+    }
+
+    /// Whether deliveries to `endpoint` went past the give-up limit.
+    pub async fn endpoint_failing(&self, endpoint: &Endpoint) -> ServiceResult<bool> {
+        let key = endpoint.id.0.to_string();
+        let row: Option<(i32,)> = on_db!(self.store.db(), |pool| {
+            sqlx::query_as("SELECT failing FROM notify_checkpoints WHERE endpoint_id = $1")
+                .bind(&key)
+                .fetch_optional(&pool)
+                .await?
+        });
+        Ok(row.is_some_and(|r| r.0 != 0))
     }
 
     /// Every registered endpoint (removed ones too), oldest first.

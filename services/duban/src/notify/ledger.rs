@@ -1,0 +1,248 @@
+//! The delivery worker's tables: each endpoint's place in the log and its lease
+//! (`notify_checkpoints`), and the deliveries with their attempts (`notify_deliveries`).
+//!
+//! The lease lets one server at a time deliver to an endpoint when several share a
+//! database: a server takes it when it is free or expired and renews it while it works;
+//! the checkpoint only moves for the lease's holder. Times are Unix milliseconds of the
+//! wall clock (not the app's clock, which tests fix).
+
+use duban_store::Db;
+
+use crate::error::ServiceResult;
+use crate::on_db;
+
+/// The wall clock in Unix milliseconds.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// A delivery as stored.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DeliveryRow {
+    /// The endpoint's uuid.
+    pub endpoint_id: String,
+    /// The event's global position.
+    pub position: i64,
+    /// The event's type.
+    pub event_type: String,
+    /// PENDING, DELIVERED or FAILED.
+    pub status: String,
+    /// Attempts so far.
+    pub attempts: i32,
+    /// When the last attempt was made (Unix ms).
+    pub last_attempt_at: i64,
+    /// The receiver's last HTTP status, when it answered.
+    pub last_status_code: Option<i32>,
+}
+
+/// One attempt's outcome, to record.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    /// The event's global position.
+    pub position: i64,
+    /// The event's type.
+    pub event_type: String,
+    /// PENDING, DELIVERED or FAILED.
+    pub status: &'static str,
+    /// When it was made (Unix ms).
+    pub at: i64,
+    /// The receiver's HTTP status, when it answered.
+    pub code: Option<i32>,
+    /// Why it failed, when it did (never holds a secret).
+    pub error: Option<String>,
+}
+
+const UPSERT: &str = "INSERT INTO notify_deliveries (endpoint_id, position, event_type, status, \
+     attempts, first_attempt_at, last_attempt_at, last_status_code, last_error) \
+     VALUES ($1, $2, $3, $4, 1, $5, $5, $6, $7) \
+     ON CONFLICT (endpoint_id, position) DO UPDATE SET status = excluded.status, \
+     attempts = notify_deliveries.attempts + 1, last_attempt_at = excluded.last_attempt_at, \
+     last_status_code = excluded.last_status_code, last_error = excluded.last_error";
+
+/// The tables of one database.
+#[derive(Clone)]
+pub struct Ledger {
+    db: Db,
+}
+
+impl Ledger {
+    /// The ledger in `db`.
+    pub fn new(db: Db) -> Self {
+        Ledger { db }
+    }
+
+    /// Takes or renews the lease of `endpoint` for `owner` until `now + ttl_ms`; false
+    /// when another server holds an unexpired lease.
+    pub async fn lease(&self, endpoint: &str, owner: &str, ttl_ms: i64) -> ServiceResult<bool> {
+        let now = now_ms();
+        let done = on_db!(self.db.clone(), |pool| {
+            sqlx::query(
+                "UPDATE notify_checkpoints SET lease_owner = $1, lease_until = $2 \
+                 WHERE endpoint_id = $3 AND (lease_owner = $1 OR lease_owner IS NULL \
+                 OR lease_until < $4)",
+            )
+            .bind(owner)
+            .bind(now + ttl_ms)
+            .bind(endpoint)
+            .bind(now)
+            .execute(&pool)
+            .await?
+            .rows_affected()
+        });
+        Ok(done == 1)
+    }
+
+    /// Gives the lease up (a paused or removed endpoint, a stopping server).
+    pub async fn release(&self, endpoint: &str, owner: &str) -> ServiceResult<()> {
+        on_db!(self.db.clone(), |pool| {
+            sqlx::query(
+                "UPDATE notify_checkpoints SET lease_owner = NULL, lease_until = 0 \
+                 WHERE endpoint_id = $1 AND lease_owner = $2",
+            )
+            .bind(endpoint)
+            .bind(owner)
+            .execute(&pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The endpoint's place in the log: the last position delivered or skipped.
+    pub async fn checkpoint(&self, endpoint: &str) -> ServiceResult<Option<i64>> {
+        let row: Option<(i64,)> = on_db!(self.db.clone(), |pool| {
+            sqlx::query_as("SELECT position FROM notify_checkpoints WHERE endpoint_id = $1")
+                .bind(endpoint)
+                .fetch_optional(&pool)
+                .await?
+        });
+        Ok(row.map(|r| r.0))
+    }
+
+    /// Records `attempts` and moves the checkpoint to `position`, in one transaction,
+    /// provided `owner` still holds the lease; false (nothing written) when it lost it.
+    pub async fn commit(
+        &self,
+        endpoint: &str,
+        owner: &str,
+        position: i64,
+        attempts: &[Attempt],
+    ) -> ServiceResult<bool> {
+        let moved = on_db!(self.db.clone(), |pool| {
+            let mut tx = pool.begin().await?;
+            let moved = sqlx::query(
+                "UPDATE notify_checkpoints SET position = $1 \
+                 WHERE endpoint_id = $2 AND lease_owner = $3 AND position <= $1",
+            )
+            .bind(position)
+            .bind(endpoint)
+            .bind(owner)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if moved == 1 {
+                for a in attempts {
+                    sqlx::query(UPSERT)
+                        .bind(endpoint)
+                        .bind(a.position)
+                        .bind(&a.event_type)
+                        .bind(a.status)
+                        .bind(a.at)
+                        .bind(a.code)
+                        .bind(&a.error)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+            }
+            moved
+        });
+        Ok(moved == 1)
+    }
+
+    /// Records one attempt without moving the checkpoint (a failed attempt).
+    pub async fn record(&self, endpoint: &str, a: &Attempt) -> ServiceResult<()> {
+        on_db!(self.db.clone(), |pool| {
+            sqlx::query(UPSERT)
+                .bind(endpoint)
+                .bind(a.position)
+                .bind(&a.event_type)
+                .bind(a.status)
+                .bind(a.at)
+                .bind(a.code)
+                .bind(&a.error)
+                .execute(&pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// When the first attempt at `position` was made, if one was (the give-up limit
+    /// counts from it, also across restarts).
+    pub async fn first_attempt(&self, endpoint: &str, position: i64) -> ServiceResult<Option<i64>> {
+        let row: Option<(i64,)> = on_db!(self.db.clone(), |pool| {
+            sqlx::query_as(
+                "SELECT first_attempt_at FROM notify_deliveries \
+                 WHERE endpoint_id = $1 AND position = $2",
+            )
+            .bind(endpoint)
+            .bind(position)
+            .fetch_optional(&pool)
+            .await?
+        });
+        Ok(row.map(|r| r.0))
+    }
+
+    /// The endpoint's signing secret, if it has one.
+    pub async fn secret(&self, endpoint: &str) -> ServiceResult<Option<String>> {
+        let row: Option<(String,)> = on_db!(self.db.clone(), |pool| {
+            sqlx::query_as("SELECT secret FROM notify_secrets WHERE endpoint_id = $1")
+                .bind(endpoint)
+                .fetch_optional(&pool)
+                .await?
+        });
+        Ok(row.map(|r| r.0))
+    }
+
+    /// Sets or clears the endpoint's failing flag.
+    pub async fn set_failing(&self, endpoint: &str, failing: bool) -> ServiceResult<()> {
+        on_db!(self.db.clone(), |pool| {
+            sqlx::query(
+                "UPDATE notify_checkpoints SET failing = $1 WHERE endpoint_id = $2 \
+                 AND failing <> $1",
+            )
+            .bind(i32::from(failing))
+            .bind(endpoint)
+            .execute(&pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// Up to `limit` deliveries in log order (then by endpoint) after `after` (a
+    /// position and an endpoint), of one endpoint or all, with one status or any.
+    pub async fn deliveries(
+        &self,
+        endpoint: Option<&str>,
+        status: Option<&str>,
+        after: (i64, &str),
+        limit: i64,
+    ) -> ServiceResult<Vec<DeliveryRow>> {
+        let rows: Vec<DeliveryRow> = on_db!(self.db.clone(), |pool| {
+            sqlx::query_as(
+                "SELECT endpoint_id, position, event_type, status, attempts, last_attempt_at, \
+                 last_status_code FROM notify_deliveries \
+                 WHERE ($1 IS NULL OR endpoint_id = $1) AND ($2 IS NULL OR status = $2) \
+                 AND (position > $3 OR (position = $3 AND endpoint_id > $4)) \
+                 ORDER BY position, endpoint_id LIMIT $5",
+            )
+            .bind(endpoint)
+            .bind(status)
+            .bind(after.0)
+            .bind(after.1)
+            .bind(limit)
+            .fetch_all(&pool)
+            .await?
+        });
+        Ok(rows)
+    }
+}

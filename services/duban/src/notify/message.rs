@@ -1,0 +1,111 @@
+//! What an endpoint is sent for one event of the log, if anything: the event must pass
+//! the endpoint's filter, be a task's event, and — for a department's endpoint — be of
+//! a task where that department is lead or cooperating as the task stands once the
+//! event is folded in (the scoping of the `taskEvents` subscription, so the assignment
+//! that makes a department lead reaches it).
+
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use duban_domain::endpoint::Endpoint;
+use duban_domain::ids::{TaskId, split_stream};
+use duban_domain::task::Task;
+use duban_store::{RecordedEvent, StreamBound};
+
+use super::format;
+use crate::app::App;
+use crate::commands::decode;
+use crate::error::ServiceResult;
+
+/// One message for one endpoint.
+#[derive(Debug, Clone)]
+pub struct Message {
+    /// The idempotency id (`X-Duban-Delivery`).
+    pub id: String,
+    /// The title for people.
+    pub title: String,
+    /// The Markdown for people (what a LOG endpoint writes).
+    pub markdown: String,
+    /// The body to POST (none for LOG).
+    pub body: Option<Value>,
+}
+
+/// Tasks as they stood after an event, by task and stream version: the endpoints of a
+/// server read the same events, so each past state is folded once.
+pub struct TaskStates {
+    cache: quick_cache::sync::Cache<(uuid::Uuid, i64), Arc<Task>>,
+}
+
+impl TaskStates {
+    /// A cache of up to `capacity` states.
+    pub fn new(capacity: usize) -> Self {
+        TaskStates {
+            cache: quick_cache::sync::Cache::new(capacity),
+        }
+    }
+
+    /// The task `id` as it stood at stream version `version`.
+    pub async fn at(
+        &self,
+        app: &App,
+        id: TaskId,
+        version: i64,
+    ) -> ServiceResult<Option<Arc<Task>>> {
+        let current = app.read.read(|m| {
+            m.tasks
+                .get(&id)
+                .filter(|v| v.task.version == version)
+                .map(|v| Arc::new(v.task.clone()))
+        });
+        if current.is_some() {
+            return Ok(current);
+        }
+        if let Some(hit) = self.cache.get(&(id.0, version)) {
+            return Ok(Some(hit));
+        }
+        let folded: Option<Task> = app
+            .commands
+            .load(&id.stream(), StreamBound::Version(version))
+            .await?;
+        Ok(folded.map(|t| {
+            let t = Arc::new(t);
+            self.cache.insert((id.0, version), Arc::clone(&t));
+            t
+        }))
+    }
+}
+
+/// The message `endpoint` gets for `rec`, or `None` when the event is not for it.
+pub async fn for_endpoint(
+    app: &App,
+    states: &TaskStates,
+    endpoint: &Endpoint,
+    rec: &RecordedEvent,
+) -> ServiceResult<Option<Message>> {
+    if !endpoint.wants(&rec.event_type) {
+        return Ok(None);
+    }
+    let Some((TaskId::PREFIX, uuid)) = split_stream(&rec.stream_id) else {
+        return Ok(None);
+    };
+    let task = states.at(app, TaskId(uuid), rec.stream_version).await?;
+    if let Some(department) = endpoint.department
+        && !task.as_ref().is_some_and(|t| t.involves(department))
+    {
+        return Ok(None);
+    }
+    let event = decode(rec)?;
+    let task = task.as_deref();
+    let notice = app
+        .read
+        .read(|m| format::notice(&event, task, &|d| m.department_name(d)));
+    let id = format::delivery_id(endpoint.id.0, rec.position);
+    let body = format::body(endpoint.kind, &id, rec, &event, task, &notice);
+    Ok(Some(Message {
+        id,
+        title: notice.title,
+        markdown: notice.markdown,
+        body,
+    }))
+}
