@@ -141,6 +141,7 @@ async fn delivers_every_notice(backend: Backend) {
     let metrics = t
         .client()
         .get(format!("{}/metrics", t.base))
+        .bearer_auth(&t.auditor)
         .send()
         .await
         .expect("metrics")
