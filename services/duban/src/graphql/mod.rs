@@ -8,7 +8,8 @@
 //! - [`query`], [`mutation`], [`subscription`]: the roots; [`board`]: the board and its
 //!   cache; [`readmodels`]: the quarterly dispatch and the board's rows; [`import`]:
 //!   `importPlan` and `previewPlanImport`; [`file`]: `FileInput`, a file sent inline for the importers.
-//! - [`assessment`]: the 优质均衡 assessment: `schools`, `assessment`, `importSurvey`.
+//! - [`assessment`]: the 优质均衡 assessment: `schools`, `assessment`, `importSurvey`;
+//!   [`guarantee`]: the items answered with evidence and `answerGuaranteeItem`.
 //! - [`validity`]: how long a request's answer holds, for the response cache.
 
 pub mod assessment;
@@ -16,6 +17,7 @@ pub mod board;
 pub mod context;
 pub mod enums;
 pub mod file;
+pub mod guarantee;
 pub mod import;
 pub mod inputs;
 pub mod mutation;
