@@ -8,6 +8,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::county::GuaranteeItemAnswered;
 use crate::department::DepartmentKind;
 use crate::endpoint::{EndpointChanged, EndpointRegistered};
 use crate::ids::{DepartmentId, PlanId, TaskId};
@@ -231,9 +232,12 @@ pub enum Event {
     SchoolRegistered(SchoolRegistered),
     /// See [`SchoolSurveyed`].
     SchoolSurveyed(SchoolSurveyed),
-    /// On an open rectification item: a later survey meets the standard, for the
-    /// office to verify (it never closes the item by itself).
+    /// On an open rectification item: a later survey (or a later answer to a
+    /// guarantee item) meets the standard, for the office to verify (it never closes
+    /// the item by itself).
     SurveyMeetsStandard(Note),
+    /// See [`GuaranteeItemAnswered`].
+    GuaranteeItemAnswered(GuaranteeItemAnswered),
     /// See [`TaskReminderDue`].
     TaskReminderDue(TaskReminderDue),
     /// See [`EndpointRegistered`].
@@ -281,6 +285,7 @@ impl Event {
             Event::SchoolRegistered(_) => "SchoolRegistered",
             Event::SchoolSurveyed(_) => "SchoolSurveyed",
             Event::SurveyMeetsStandard(_) => "SurveyMeetsStandard",
+            Event::GuaranteeItemAnswered(_) => "GuaranteeItemAnswered",
             Event::TaskReminderDue(_) => "TaskReminderDue",
             Event::EndpointRegistered(_) => "EndpointRegistered",
             Event::EndpointPaused(_) => "EndpointPaused",

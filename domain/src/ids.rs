@@ -83,6 +83,11 @@ id_type!(
     SchoolId,
     "school"
 );
+id_type!(
+    /// A school year of the county in the 优质均衡 assessment (its guarantee answers).
+    CountyYearId,
+    "county"
+);
 
 /// A UUID derived from a key: the same key gives the same id on every server and every
 /// replay, which is what lets a policy write each of its decisions exactly once (the

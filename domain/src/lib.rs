@@ -7,7 +7,8 @@
 //!   notifications are delivered.
 //! - [`task`]: the task aggregate and its shared [`task::lifecycle`]; the creation of
 //!   each kind lives in [`measure`], [`milestone`] and [`rectification`].
-//! - [`school`]: the School aggregate of the 优质均衡 assessment and its surveys.
+//! - [`school`]: the School aggregate of the 优质均衡 assessment and its surveys;
+//!   [`county`]: the county's school year, its answers to the guarantee items.
 //! - [`event`]: every event, stored as type + schema version + payload; [`upcast`] reads
 //!   older versions; `tagged` reads a stored event from its type and payload text
 //!   without joining them into one document.
@@ -18,6 +19,7 @@
 
 pub mod actor;
 pub mod aggregate;
+pub mod county;
 pub mod department;
 pub mod endpoint;
 pub mod error;

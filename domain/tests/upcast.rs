@@ -210,6 +210,7 @@ fn the_current_versions() {
         "EndpointPaused",
         "EndpointResumed",
         "EndpointRemoved",
+        "GuaranteeItemAnswered",
     ] {
         assert_eq!(current_version(other), 1, "{other}");
     }
@@ -386,6 +387,12 @@ fn one_of_each() -> Vec<Event> {
         Event::SurveyMeetsStandard(Note {
             note: "survey of 2025 meets the standard".into(),
         }),
+        Event::GuaranteeItemAnswered(duban_domain::county::GuaranteeItemAnswered {
+            year: 2024,
+            code: "G6".into(),
+            met: false,
+            note: Some("交流轮岗 6%".into()),
+        }),
         Event::TaskReminderDue(duban_domain::event::TaskReminderDue {
             due: day(2025, 7, 10),
             days_before: 7,
@@ -432,13 +439,14 @@ fn covered(event: &Event) -> usize {
         Event::EndpointPaused(_) => 21,
         Event::EndpointResumed(_) => 22,
         Event::EndpointRemoved(_) => 23,
+        Event::GuaranteeItemAnswered(_) => 24,
     }
 }
 
 #[test]
 fn every_event_round_trips_through_its_stored_form() {
     let events = one_of_each();
-    let mut seen = [false; 24];
+    let mut seen = [false; 25];
     for event in &events {
         seen[covered(event)] = true;
         let payload = event.payload();

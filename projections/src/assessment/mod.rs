@@ -5,8 +5,11 @@
 //! - [`coefficient`]: the student-weighted difference coefficient.
 //! - here: [`assess`], a county's year: every school stage, the coefficients per stage
 //!   and indicator with the excluded schools named, and [`Shortfall`]s.
+//! - [`book`]: what the assessment reads (surveys, answers to the guarantee items) and
+//!   how an answer becomes a shortfall.
 //! - [`policy`]: the process manager that turns shortfalls into rectification items once.
 
+pub mod book;
 pub mod catalogue;
 pub mod coefficient;
 pub mod compute;

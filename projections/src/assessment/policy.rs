@@ -3,11 +3,13 @@
 //!
 //! For every survey it assesses the school stage surveyed; after each run of surveys
 //! recorded together (one import: one correlation id) it assesses the county for the
-//! years the run touched. Then, per item key (school, stage, indicator; or county,
-//! stage, indicator):
+//! years the run touched. For every answer the office gives to a guarantee item that
+//! needs evidence, it reads "no" as failing and "yes" as passing. Then, per item key
+//! (school, stage, indicator; county, stage, indicator; or county and item):
 //!
 //! - failing and never raised: **raise** it (source SELF_INSPECTION);
-//! - passing while the item is open: **note** "survey of <year> meets the standard";
+//! - passing while the item is open: **note** "survey of <year> meets the standard"
+//!   (for an answer: "answer for <year> meets the standard");
 //! - failing while the item is closed: **reopen** it;
 //! - otherwise nothing, so a repeated or still-failing survey raises nothing new.
 //!
@@ -18,80 +20,26 @@
 //! store's idempotency turns a second writer or a replay into a no-op.
 //!
 //! A survey older than the latest one of its school stage (a correction of an earlier
-//! year) is recorded and shown, but decides nothing.
+//! year), or an answer for a year before the item's latest answered year, is recorded
+//! and shown, but decides nothing.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use duban_domain::Event;
 use duban_domain::ids::{SchoolId, TaskId, derived_uuid};
-use duban_domain::school::{Figures, Stage};
+use duban_domain::school::Stage;
 use duban_domain::task::{TaskStatus, Verdict};
 use uuid::Uuid;
 
+use super::book::{AnswerRecord, evidence_key, evidence_shortfall};
 use super::{Catalogue, Row, SchoolInfo, Shortfall, assess, county_shortfalls, school_shortfalls};
 
-/// What the policy asks the command side to do.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    /// Raise a new item.
-    Raise(Shortfall),
-    /// Add a note to the open item.
-    Note(String),
-    /// Reopen the closed item, the note being the reason.
-    Reopen(String),
-}
+pub use super::book::SurveyBook;
+pub use decision::{Action, At, Decision};
 
-/// One decision, with what identifies it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Decision {
-    /// The item (derived from its key).
-    pub task_id: TaskId,
-    /// What to do.
-    pub action: Action,
-    /// The log position of the survey that caused it.
-    pub cause: i64,
-    /// The idempotency key of the command.
-    pub command_id: String,
-}
+use decision::Source;
 
-/// Where an event sits in the log, as far as the policy needs it.
-#[derive(Debug, Clone, Copy)]
-pub struct At<'a> {
-    /// Global position.
-    pub position: i64,
-    /// The event's stream.
-    pub stream_id: &'a str,
-    /// The correlation id of the append that recorded it.
-    pub correlation: Option<Uuid>,
-}
-
-/// The schools and their latest surveys per year: what the assessment reads.
-#[derive(Debug, Clone, Default)]
-pub struct SurveyBook {
-    /// Every school registered.
-    pub schools: BTreeMap<SchoolId, SchoolInfo>,
-    /// Per year, the latest figures per school stage.
-    pub years: BTreeMap<i32, BTreeMap<(SchoolId, Stage), Figures>>,
-}
-
-impl SurveyBook {
-    /// The survey rows of a year.
-    pub fn rows(&self, year: i32) -> Vec<Row> {
-        let Some(surveys) = self.years.get(&year) else {
-            return vec![];
-        };
-        surveys
-            .iter()
-            .filter_map(|((id, stage), figures)| {
-                Some(Row {
-                    school: self.schools.get(id)?.clone(),
-                    stage: *stage,
-                    figures: figures.clone(),
-                })
-            })
-            .collect()
-    }
-}
+mod decision;
 
 /// A run of surveys recorded by one append.
 #[derive(Debug, Clone)]
@@ -108,6 +56,7 @@ pub struct Policy {
     /// What the assessment reads.
     pub book: SurveyBook,
     latest: HashMap<(SchoolId, Stage), i32>,
+    answered: HashMap<String, i32>,
     county_year: i32,
     items: HashMap<String, TaskId>,
     status: HashMap<TaskId, TaskStatus>,
@@ -122,6 +71,7 @@ impl Policy {
             catalogue,
             book: SurveyBook::default(),
             latest: HashMap::new(),
+            answered: HashMap::new(),
             county_year: i32::MIN,
             items: HashMap::new(),
             status: HashMap::new(),
@@ -187,6 +137,37 @@ impl Policy {
                     out.extend(self.survey_decisions(e.school_id, e.stage, e.year, at.position));
                 }
             }
+            Event::GuaranteeItemAnswered(e) => {
+                self.book.answers.entry(e.year).or_default().insert(
+                    e.code.clone(),
+                    AnswerRecord {
+                        met: e.met,
+                        note: e.note.clone(),
+                        by: at.actor.to_string(),
+                        at: at.recorded_at,
+                    },
+                );
+                let latest = self.answered.entry(e.code.clone()).or_insert(e.year);
+                if e.year >= *latest {
+                    *latest = e.year;
+                    let shortfall = evidence_shortfall(
+                        &self.catalogue,
+                        e.year,
+                        &e.code,
+                        e.met,
+                        e.note.as_deref(),
+                    );
+                    let known = super::book::is_evidence_item(&self.catalogue, &e.code);
+                    if known {
+                        out.extend(self.decide(
+                            evidence_key(&e.code),
+                            shortfall,
+                            Source::Answer(e.year),
+                            at.position,
+                        ));
+                    }
+                }
+            }
             Event::TaskVerified(e) => self.set_status(
                 at.stream_id,
                 match e.verdict {
@@ -218,7 +199,7 @@ impl Policy {
             self.county_year = year;
             let assessment = assess(&self.catalogue, year, &self.book.rows(year));
             for (key, shortfall) in county_shortfalls(year, &assessment) {
-                out.extend(self.decide(key, shortfall, year, run.first));
+                out.extend(self.decide(key, shortfall, Source::Survey(year), run.first));
             }
         }
         out
@@ -249,7 +230,7 @@ impl Policy {
         let mut out = Vec::new();
         for s in assessment.schools.iter().filter(|s| s.stage == stage) {
             for (key, shortfall) in school_shortfalls(year, s) {
-                out.extend(self.decide(key, shortfall, year, cause));
+                out.extend(self.decide(key, shortfall, Source::Survey(year), cause));
             }
         }
         out
@@ -259,7 +240,7 @@ impl Policy {
         &mut self,
         key: String,
         shortfall: Option<Shortfall>,
-        year: i32,
+        source: Source,
         cause: i64,
     ) -> Option<Decision> {
         let existing = self.items.get(&key).copied();
@@ -275,15 +256,12 @@ impl Policy {
                 if self.status.get(&task_id) == Some(&TaskStatus::Closed) =>
             {
                 self.status.insert(task_id, TaskStatus::InProgress);
-                let note = format!(
-                    "survey of {year} fails the standard again: {}",
-                    shortfall.measured
-                );
+                let note = format!("{source} fails the standard again: {}", shortfall.measured);
                 (task_id, Action::Reopen(note))
             }
             (Some(task_id), None) if self.status.get(&task_id).is_some_and(|s| s.is_open()) => (
                 task_id,
-                Action::Note(format!("survey of {year} meets the standard")),
+                Action::Note(format!("{source} meets the standard")),
             ),
             _ => return None,
         };

@@ -66,12 +66,37 @@ pub struct Config {
     pub duban_bin: PathBuf,
     /// Run the database limits (pgbench, the SQLite loop).
     pub limits: bool,
-    /// Workload groups to run (`commands`, `bulk`, `big`); empty = all.
+    /// Workload groups to run (`commands`, `bulk`, `big`, `assessment`); empty = all.
     pub only: Vec<String>,
     /// An existing log of `events` events for the big-log workloads, instead of loading
     /// one into a fresh database (for profiling: the server then starts from the
     /// documents an earlier rebuild stored).
     pub log_url: Option<String>,
+    /// Sizes of the assessment workload (runs kept before it read as the defaults).
+    #[serde(default)]
+    pub assessment: AssessmentSizes,
+}
+
+/// Sizes of workload 8, the assessment at county scale.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct AssessmentSizes {
+    /// Schools in the county (one primary stage each).
+    pub schools: usize,
+    /// School years surveyed, one import each.
+    pub years: usize,
+    /// `assessment` queries timed after the imports.
+    pub queries: usize,
+}
+
+impl Default for AssessmentSizes {
+    /// The county: 60 schools × 5 years; 1,000 queries.
+    fn default() -> Self {
+        Self {
+            schools: 60,
+            years: 5,
+            queries: 1000,
+        }
+    }
 }
 
 impl Config {
@@ -100,6 +125,7 @@ impl Config {
             limits: true,
             only: Vec::new(),
             log_url: None,
+            assessment: AssessmentSizes::default(),
         }
     }
 

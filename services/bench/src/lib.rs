@@ -5,7 +5,7 @@
 //!
 //! - [`config`]: sizes ([`Config::full`], [`Config::toy`]) and switches.
 //! - [`generate`]: a realistic domain event log (plans, departments, task lifecycles).
-//! - [`workloads`]: the seven workloads; [`limits`]: pgbench and the SQLite loop.
+//! - [`workloads`]: the eight workloads; [`limits`]: pgbench and the SQLite loop.
 //! - [`client`]: the lean HTTP client of the closed loops.
 //! - [`server`]: the server under test (in-process or the release binary).
 //! - [`cpu`]: the machine's busy CPU per operation (`/proc/stat`).
@@ -26,7 +26,7 @@ pub mod server;
 pub mod stats;
 pub mod workloads;
 
-pub use config::{Backend, Config, ServerMode};
+pub use config::{AssessmentSizes, Backend, Config, ServerMode};
 pub use db::{BenchError, BenchResult};
 pub use report::Report;
 
@@ -59,6 +59,9 @@ pub async fn run_all(config: &Config) -> BenchResult<Report> {
         }
         if config.runs("big") {
             workloads::big::run(&mut report, config, backend).await?;
+        }
+        if config.runs("assessment") {
+            workloads::assessment::run(&mut report, config, backend).await?;
         }
     }
     report.finish();

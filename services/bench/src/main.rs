@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use duban_bench::results::{Run, load, targets_table};
+use duban_bench::results::{Run, latest_targets_table, load, targets_table};
 use duban_bench::{Backend, Config, ServerMode, run_all};
 
 /// Benchmarks of duban on SQLite and PostgreSQL, with the databases' limits.
@@ -49,7 +49,8 @@ struct Args {
     /// Skip pgbench and the SQLite loop.
     #[arg(long)]
     no_limits: bool,
-    /// Only these workload groups: commands (1, 2, 6), bulk (3), big (3 log, 4, 5, 7).
+    /// Only these workload groups: commands (1, 2, 6), bulk (3), big (3 log, 4, 5, 7),
+    /// assessment (8).
     #[arg(long, value_delimiter = ',')]
     only: Option<Vec<String>>,
     /// Use this existing log (made by an earlier run with `DUBAN_BENCH_KEEP_DB=1` and
@@ -70,7 +71,8 @@ struct Args {
 /// Subcommands over the kept runs.
 #[derive(Subcommand, Debug)]
 enum Kept {
-    /// Prints the targets table of the latest kept run (or of every one).
+    /// Prints each target from the newest kept run that measured it (or every run's
+    /// table).
     Results {
         /// The directory of kept runs.
         #[arg(long, default_value = "services/bench/results")]
@@ -84,16 +86,15 @@ enum Kept {
 /// Prints the targets of the kept runs in `dir`.
 fn print_results(dir: &std::path::Path, all: bool) -> duban_bench::BenchResult<()> {
     let runs = load(dir)?;
-    let shown = if all {
-        &runs[..]
-    } else {
-        &runs[runs.len().saturating_sub(1)..]
-    };
-    if shown.is_empty() {
+    if runs.is_empty() {
         return Err(format!("no kept runs in {}", dir.display()).into());
     }
-    for run in shown {
-        println!("{}", targets_table(run));
+    if all {
+        for run in &runs {
+            println!("{}", targets_table(run));
+        }
+    } else {
+        println!("{}", latest_targets_table(&runs));
     }
     Ok(())
 }

@@ -161,3 +161,45 @@ async fn every_workload_runs_at_tiny_size_on_postgres() {
     };
     run(Backend::Postgres, tiny(Backend::Postgres, Some(url))).await;
 }
+
+/// Workload 8 at a small county: every survey recorded, its items raised, every query
+/// answered.
+async fn assessment_at_small_size(backend: Backend, postgres_url: Option<String>) {
+    let config = Config {
+        backends: vec![backend],
+        postgres_url,
+        assessment: duban_bench::AssessmentSizes {
+            schools: 14,
+            years: 2,
+            queries: 20,
+        },
+        ..Config::toy()
+    };
+    let mut report = Report::new(duban_bench::stats::Machine::probe(), config.clone());
+    duban_bench::workloads::assessment::run(&mut report, &config, backend)
+        .await
+        .expect("workload 8");
+    let f = |name: &str| figure(&report, backend, name);
+    assert_eq!(f("assessment_surveys"), 28.0);
+    // Schools 0 and 7 have small music rooms (G3); school 10 lacks PE teachers and its
+    // music and art teachers are too few for 570 students (R3), where school 0's two
+    // still make 1 per 100 of its 200. Three items, raised by the first year and not
+    // again by the second.
+    assert_eq!(f("assessment_items_raised"), 3.0);
+    assert!(f("assessment_import_s") > 0.0);
+    assert_eq!(f("assessment_query_count"), 20.0);
+    assert!(f("assessment_query_p99_ms") >= f("assessment_query_p50_ms"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_assessment_workload_runs_at_small_size_on_sqlite() {
+    assessment_at_small_size(Backend::Sqlite, None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_assessment_workload_runs_at_small_size_on_postgres() {
+    let Some(url) = postgres_admin_url() else {
+        return;
+    };
+    assessment_at_small_size(Backend::Postgres, Some(url)).await;
+}

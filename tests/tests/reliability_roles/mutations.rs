@@ -184,6 +184,21 @@ pub async fn case(name: &str, w: &World) -> Option<Case> {
             Rule::Office,
             |d| equals("problems", &d["importSurvey"]["problems"], &json!([])),
         ),
+        "answerGuaranteeItem" => Case::new(
+            "mutation { answerGuaranteeItem(input: {year: 2024, code: \"G2\", met: false, \
+             note: \"公用经费未足额拨付\"}) { item { answer { met } } rectification { status } } }",
+            json!({}),
+            Rule::Office,
+            |d| {
+                let answered = &d["answerGuaranteeItem"];
+                equals("met", &answered["item"]["answer"]["met"], &json!(false))?;
+                equals(
+                    "rectification.status",
+                    &answered["rectification"]["status"],
+                    &json!("DEFINED"),
+                )
+            },
+        ),
         _ => return None,
     };
     Some(case)

@@ -35,6 +35,11 @@ fn path(field: &str) -> Option<Path> {
              contentBase64: \"\"}}) { rectificationsRaised { id } } }",
             true,
         ),
+        "AnswerGuaranteeItemPayload.rectification" => (
+            "mutation { answerGuaranteeItem(input: {year: 2024, code: \"G1\", met: false}) \
+             { rectification { id } } }",
+            true,
+        ),
         _ => return None,
     };
     Some(Path { query, office_only })

@@ -8,14 +8,16 @@ use uuid::Uuid;
 use super::*;
 use crate::assessment::tests::{SURVEY_2024, SURVEY_2025, fixture_rows};
 
+mod answers;
+
 /// A log: events with their positions, streams and correlation ids.
 #[derive(Default)]
-struct Log {
-    events: Vec<(Event, String, Option<Uuid>)>,
+pub(super) struct Log {
+    pub(super) events: Vec<(Event, String, Option<Uuid>)>,
 }
 
 impl Log {
-    fn import(&mut self, year: i32, rows: &[Row]) {
+    pub(super) fn import(&mut self, year: i32, rows: &[Row]) {
         let correlation = Some(Uuid::new_v4());
         for (i, row) in rows.iter().enumerate() {
             let stream = row.school.id.stream();
@@ -49,19 +51,22 @@ impl Log {
         }
     }
 
-    fn task_event(&mut self, task: TaskId, event: Event) {
+    pub(super) fn task_event(&mut self, task: TaskId, event: Event) {
         self.events
             .push((event, task.stream(), Some(Uuid::new_v4())));
     }
 
     /// Feeds events from `from` on and flushes at the end, as a runner at the head does.
-    fn feed(&self, policy: &mut Policy, from: usize) -> Vec<Decision> {
+    pub(super) fn feed(&self, policy: &mut Policy, from: usize) -> Vec<Decision> {
         let mut out = Vec::new();
         for (i, (event, stream, correlation)) in self.events.iter().enumerate().skip(from) {
             let at = At {
                 position: i as i64 + 1,
                 stream_id: stream,
                 correlation: *correlation,
+                actor: "办公室",
+                recorded_at: chrono::DateTime::from_timestamp(1_750_000_000 + i as i64, 0)
+                    .expect("a time"),
             };
             out.extend(policy.apply(event, at));
         }
@@ -70,11 +75,11 @@ impl Log {
     }
 }
 
-fn policy() -> Policy {
+pub(super) fn policy() -> Policy {
     Policy::new(Catalogue::builtin().expect("valid"))
 }
 
-fn raised(decisions: &[Decision]) -> Vec<&Shortfall> {
+pub(super) fn raised(decisions: &[Decision]) -> Vec<&Shortfall> {
     decisions
         .iter()
         .filter_map(|d| match &d.action {

@@ -7,7 +7,9 @@
 //! - [`profile`]: a timing breakdown of one command.
 //! - [`validation`]: what GraphQL validation costs that command's document.
 //! - [`drive`]: the closed-loop driver and the lag probe.
+//! - [`assessment`]: 8 (a county's surveys imported, assessed and raised; its query).
 
+pub mod assessment;
 pub mod big;
 pub mod bulk;
 pub mod commands;

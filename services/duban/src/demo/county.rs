@@ -3,7 +3,9 @@
 //! 2024 and 2025 school years. The 2024 survey raises two items: 长风初级中学's music and
 //! art rooms (72 ㎡), rebuilt by the 2025 survey, which notes the item as met, and then
 //! submitted and verified by the office (closed); 大路小学's PE and arts teachers, still
-//! short in 2025 and still open. The demo's figures for 长风初级中学 keep its students,
+//! short in 2025 and still open. The office answers the items that need evidence for
+//! both years: teacher rotation (G6) short in 2024, raised for the county, and met in
+//! 2025, which notes the item for verification. The demo's figures for 长风初级中学 keep its students,
 //! teachers and rooms but scale its areas and equipment to its neighbours', so the
 //! county's coefficients meet their limits.
 
@@ -19,6 +21,7 @@ use crate::app::App;
 use crate::commands::CommandOptions;
 use crate::error::{ServiceError, ServiceResult};
 use crate::ops::LifecycleInput;
+use crate::ops::guarantee_answer::GuaranteeAnswer;
 use crate::ops::survey::SurveyImport;
 
 /// The 2024 statistics table.
@@ -84,6 +87,22 @@ pub async fn load(
     let set = |y, m, d| app.clock.set(at(y, m, d));
     set(2025, 7, 2);
     let raised = import(app, office, 2024, COUNTY_2024).await?;
+    answer(
+        app,
+        office,
+        2024,
+        [
+            ("G1", true, "学校布局规划经县政府批准, 服务半径符合规定"),
+            ("G2", true, "生均公用经费按标准足额拨付, 见2024年决算"),
+            (
+                "G6",
+                false,
+                "交流轮岗教师占符合条件教师的8%, 骨干教师占其中15%",
+            ),
+            ("G7", true, "五年360学时培训完成率100%"),
+        ],
+    )
+    .await?;
     let rooms = item(&raised, "长风初级中学")?.id.stream();
     let teachers = item(&raised, "大路小学")?.id.stream();
     let changfeng = school(app, office, "长风初级中学").await?;
@@ -142,6 +161,22 @@ pub async fn load(
     .await?;
     set(2025, 10, 15);
     import(app, office, 2025, COUNTY_2025).await?;
+    answer(
+        app,
+        office,
+        2025,
+        [
+            ("G1", true, "学校布局规划经县政府批准, 服务半径符合规定"),
+            ("G2", true, "生均公用经费按标准足额拨付, 见2025年预算"),
+            (
+                "G6",
+                true,
+                "交流轮岗教师占符合条件教师的12%, 骨干教师占其中25%",
+            ),
+            ("G7", true, "五年360学时培训完成率100%"),
+        ],
+    )
+    .await?;
     set(2025, 10, 17);
     run(
         app,
@@ -170,6 +205,26 @@ pub async fn load(
         )],
     )
     .await?;
+    Ok(())
+}
+
+/// The office's answers to the items that need evidence for `year`.
+async fn answer(
+    app: &App,
+    office: &Actor,
+    year: i32,
+    answers: [(&str, bool, &str); 4],
+) -> ServiceResult<()> {
+    for (code, met, note) in answers {
+        let answer = GuaranteeAnswer {
+            year,
+            code: code.into(),
+            met,
+            note: Some(note.into()),
+        };
+        app.answer_guarantee_item(office, answer, &options(&format!("answer-{year}-{code}")))
+            .await?;
+    }
     Ok(())
 }
 

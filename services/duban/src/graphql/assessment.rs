@@ -1,5 +1,6 @@
 //! The 优质均衡 assessment in the API: `schools`, `assessment(year, overrides)` (a
-//! what-if with overrides, recording nothing) and `importSurvey`.
+//! what-if with overrides, recording nothing) and `importSurvey`; the items answered
+//! with evidence are in [`super::guarantee`].
 //!
 //! Who sees what: the office and auditors everything; a department of kind SCHOOL its
 //! own school's rows (matched by name) and no county coefficients; other departments
@@ -153,15 +154,6 @@ pub struct CoefficientResultObj {
     schools: i32,
 }
 
-/// A government-guarantee item that needs evidence rather than numbers.
-#[derive(SimpleObject)]
-pub struct GuaranteeItem {
-    code: String,
-    name: String,
-    /// The standard as the document states it.
-    text: String,
-}
-
 /// A county's year.
 #[derive(SimpleObject)]
 #[graphql(name = "Assessment")]
@@ -172,7 +164,7 @@ pub struct AssessmentObj {
     /// Every school passes and every coefficient meets its limit.
     passes: bool,
     /// The items answered with evidence (yes/no and a note), listed with their text.
-    evidence_items: Vec<GuaranteeItem>,
+    evidence_items: Vec<super::guarantee::GuaranteeItem>,
     /// The indicator catalogue's edition.
     catalogue_version: String,
 }
@@ -270,16 +262,8 @@ pub fn assessment(
             excluded_reason: s.excluded,
         })
         .collect();
-    let evidence_items = catalogue
-        .guarantees
-        .iter()
-        .filter(|g| g.rule == model::catalogue::GuaranteeRule::Evidence)
-        .map(|g| GuaranteeItem {
-            code: g.code.clone(),
-            name: g.name.clone(),
-            text: g.text.clone(),
-        })
-        .collect();
+    let evidence_items =
+        super::guarantee::evidence_items(catalogue, &assessments.book(), year, only.is_none());
     Ok(AssessmentObj {
         year,
         schools,

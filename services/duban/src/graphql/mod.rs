@@ -10,7 +10,8 @@
 //! - [`query`], [`mutation`], [`subscription`]: the roots; [`board`]: the board and its
 //!   cache; [`readmodels`]: the quarterly dispatch and the board's rows; [`import`]:
 //!   `importPlan` and `previewPlanImport`; [`file`]: `FileInput`, a file sent inline for the importers.
-//! - [`assessment`]: the 优质均衡 assessment: `schools`, `assessment`, `importSurvey`.
+//! - [`assessment`]: the 优质均衡 assessment: `schools`, `assessment`, `importSurvey`;
+//!   [`guarantee`]: the items answered with evidence and `answerGuaranteeItem`.
 //! - [`endpoints`]: notification endpoints and their deliveries.
 //! - [`validity`]: how long a request's answer holds, for the response cache.
 
@@ -22,6 +23,7 @@ pub mod endpoints;
 pub mod enums;
 pub mod expansion;
 pub mod file;
+pub mod guarantee;
 pub mod import;
 pub mod inputs;
 pub mod mutation;

@@ -108,6 +108,15 @@ impl Mutation {
         super::assessment::import_survey(ctx, input).await
     }
 
+    /// A government-guarantee item that needs evidence (G1, G2, G6, G7) answered yes or no with a note for a school year; a "no" is raised as one rectification item of the county, a later "yes" noted on it. OFFICE.
+    async fn answer_guarantee_item(
+        &self,
+        ctx: &Context<'_>,
+        input: super::guarantee::AnswerGuaranteeItemInput,
+    ) -> async_graphql::Result<super::guarantee::AnswerGuaranteeItemPayload> {
+        super::guarantee::answer_guarantee_item(ctx, input).await
+    }
+
     async fn define_measure(
         &self,
         ctx: &Context<'_>,

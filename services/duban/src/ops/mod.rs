@@ -5,12 +5,14 @@
 //!
 //! The 优质均衡 assessment: [`survey`] imports a statistics table ([`survey_file`] reads
 //! the file, [`survey_table`] its rows); [`survey_policy`] runs the policy that raises
-//! shortfalls as rectification items; [`survey_export`] writes the county table.
+//! shortfalls as rectification items; [`survey_export`] writes the county table;
+//! [`guarantee_answer`] records the office's answers to the items that need evidence.
 
 pub mod define_measure;
 pub mod dispatch;
 pub mod draft_plan;
 pub mod endpoint;
+pub mod guarantee_answer;
 pub mod import_plan;
 pub mod import_preview;
 mod lifecycle;

@@ -1,6 +1,7 @@
 //! The assessment policy at run time: follows the log, feeds the pure
 //! [`Policy`](duban_projections::assessment::policy::Policy) and carries out its decisions
-//! (raise, note, reopen) as appends caused by the survey event.
+//! (raise, note, reopen) as appends caused by the survey event (or by the office's
+//! answer to a guarantee item).
 //!
 //! Decisions whose effect the log already holds (their command id appears later in the
 //! log) are dropped while reading, so a replay from zero writes nothing; what remains at
@@ -46,6 +47,8 @@ pub struct Assessments {
 
 #[derive(serde::Deserialize, Default)]
 struct Meta {
+    #[serde(default)]
+    actor: String,
     #[serde(default)]
     command_id: Option<String>,
     #[serde(default)]
@@ -114,6 +117,7 @@ impl Assessments {
                         | "TaskCancelled"
                         | "RectificationRaised"
                         | "SurveyMeetsStandard"
+                        | "GuaranteeItemAnswered"
                 );
                 if !relevant {
                     continue;
@@ -125,11 +129,18 @@ impl Assessments {
                 let event =
                     Event::from_stored_str(lean.event_type, lean.schema_version, lean.payload)
                         .map_err(|e| ServiceError::Internal(e.to_string()))?;
-                changed |= matches!(event, Event::SchoolRegistered(_) | Event::SchoolSurveyed(_));
+                changed |= matches!(
+                    event,
+                    Event::SchoolRegistered(_)
+                        | Event::SchoolSurveyed(_)
+                        | Event::GuaranteeItemAnswered(_)
+                );
                 let at = At {
                     position: lean.position,
                     stream_id: lean.stream_id,
                     correlation: meta.correlation_id,
+                    actor: &meta.actor,
+                    recorded_at: lean.recorded_at,
                 };
                 let decisions = runner.policy.apply(&event, at);
                 runner.pending.extend(decisions);
