@@ -22,7 +22,8 @@ pub const MAX_EXPANDED_FIELDS: u64 = super::MAX_COMPLEXITY as u64;
 /// The message of the refusal.
 pub fn too_large_message() -> String {
     format!(
-        "the document selects more than {MAX_EXPANDED_FIELDS} fields once its fragments are expanded"
+        "the query is too complex: it selects more than {MAX_EXPANDED_FIELDS} fields once \
+         its fragments are expanded"
     )
 }
 
