@@ -18,6 +18,7 @@
 
 pub mod actor;
 pub mod aggregate;
+pub mod bulletin;
 pub mod department;
 pub mod endpoint;
 pub mod error;
