@@ -461,7 +461,7 @@ fn covered(event: &Event) -> usize {
 #[test]
 fn every_event_round_trips_through_its_stored_form() {
     let events = one_of_each();
-    let mut seen = [false; 24];
+    let mut seen = [false; 26];
     for event in &events {
         seen[covered(event)] = true;
         let payload = event.payload();
