@@ -134,3 +134,48 @@ fn body(
         _ => format::body(kind, id, rec, event, None, notice),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use duban_domain::bulletin::DigestTask;
+    use duban_domain::ids::{DepartmentId, TaskId};
+
+    fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    #[test]
+    fn the_digest_lists_overdue_tasks_first_in_chinese() {
+        let row = |code: &str, title: &str, due, overdue, lead| DigestTask {
+            task_id: TaskId::new(),
+            code: Some(code.into()),
+            title: title.into(),
+            due: Some(due),
+            status: "ASSIGNED".into(),
+            overdue,
+            lead,
+        };
+        let digest = WeeklyDigestDue {
+            department: DepartmentId::new(),
+            week_of: day(2025, 7, 7),
+            tasks: vec![
+                row("一(2)", "改造运动场", day(2025, 6, 25), true, true),
+                row("一(3)", "建设图书室", day(2025, 7, 30), false, false),
+            ],
+            detected_at: chrono::Utc::now(),
+        };
+        let notice = digest_notice(&digest, "教育局");
+        assert_eq!(notice.title, "【每周督办提醒】教育局（2025-07-07 周）");
+        let lines: Vec<&str> = notice.markdown.lines().collect();
+        assert_eq!(lines[1], "> 在办任务 2 项，其中逾期 1 项");
+        assert_eq!(
+            lines[2],
+            "- 【逾期】一(2) 改造运动场（牵头，时限 2025-06-25，已交办）"
+        );
+        assert_eq!(
+            lines[3],
+            "- 一(3) 建设图书室（配合，时限 2025-07-30，已交办）"
+        );
+    }
+}
