@@ -44,7 +44,7 @@ impl EndpointKind {
     }
 }
 
-/// The task events an endpoint's filter may name.
+/// The events an endpoint's filter may name: task events and the bulletins.
 pub const TASK_EVENT_TYPES: &[&str] = &[
     "MeasureDefined",
     "MilestoneScheduled",
@@ -60,9 +60,13 @@ pub const TASK_EVENT_TYPES: &[&str] = &[
     "TaskCancelled",
     "RectificationReopened",
     "TaskReminderDue",
+    "WeeklyDigestDue",
+    "QuarterlyCircularDue",
 ];
 
-/// What an endpoint with an empty filter receives: the notices someone must act on.
+/// What an endpoint with an empty filter receives: the notices someone must act on, and
+/// the bulletins (a county-wide endpoint gets the departments' weekly digests only when
+/// its filter names `WeeklyDigestDue`: see [`Endpoint::wants_digest_of`]).
 pub const NOTICE_EVENT_TYPES: &[&str] = &[
     "TaskAssigned",
     "TaskUrged",
@@ -71,6 +75,8 @@ pub const NOTICE_EVENT_TYPES: &[&str] = &[
     "DeadlineExtended",
     "TaskOverdue",
     "TaskReminderDue",
+    "WeeklyDigestDue",
+    "QuarterlyCircularDue",
 ];
 
 /// An endpoint was registered.
@@ -118,6 +124,17 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// Whether `department`'s weekly digest is for this endpoint: a department's
+    /// endpoint gets its own digest only (when its filter lets digests through); a
+    /// county-wide one every department's, but only when its filter names
+    /// `WeeklyDigestDue` (an empty filter would flood the office's group every Monday).
+    pub fn wants_digest_of(&self, department: DepartmentId) -> bool {
+        match self.department {
+            Some(own) => own == department && self.wants("WeeklyDigestDue"),
+            None => self.event_types.iter().any(|t| t == "WeeklyDigestDue"),
+        }
+    }
+
     /// Whether an event of `event_type` passes the filter.
     pub fn wants(&self, event_type: &str) -> bool {
         if self.event_types.is_empty() {

@@ -8,6 +8,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+pub use crate::bulletin::{QuarterlyCircularDue, WeeklyDigestDue};
 use crate::county::GuaranteeItemAnswered;
 use crate::department::DepartmentKind;
 use crate::endpoint::{EndpointChanged, EndpointRegistered};
@@ -248,6 +249,10 @@ pub enum Event {
     EndpointResumed(EndpointChanged),
     /// A notification endpoint was removed.
     EndpointRemoved(EndpointChanged),
+    /// See [`WeeklyDigestDue`].
+    WeeklyDigestDue(WeeklyDigestDue),
+    /// See [`QuarterlyCircularDue`].
+    QuarterlyCircularDue(QuarterlyCircularDue),
 }
 
 /// A stored event that could not be read.
@@ -291,6 +296,8 @@ impl Event {
             Event::EndpointPaused(_) => "EndpointPaused",
             Event::EndpointResumed(_) => "EndpointResumed",
             Event::EndpointRemoved(_) => "EndpointRemoved",
+            Event::WeeklyDigestDue(_) => "WeeklyDigestDue",
+            Event::QuarterlyCircularDue(_) => "QuarterlyCircularDue",
         }
     }
 

@@ -79,6 +79,12 @@ id_type!(
 );
 
 id_type!(
+    /// A bulletin (定期通报): a weekly digest or a quarterly circular, recorded once.
+    BulletinId,
+    "bulletin"
+);
+
+id_type!(
     /// A school in the 优质均衡 assessment.
     SchoolId,
     "school"

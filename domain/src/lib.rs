@@ -13,12 +13,14 @@
 //!   older versions; `tagged` reads a stored event from its type and payload text
 //!   without joining them into one document.
 //! - [`actor`]: roles and who may do what; [`error`]: [`DomainError`].
-//! - [`reminder`]: when a reminder before a due date falls due.
+//! - [`reminder`]: when a reminder before a due date falls due; [`bulletin`]: the weekly
+//!   digests and quarterly circulars the clock records for delivery.
 //! - [`time`]: deadlines and quarters in Asia/Shanghai; [`ids`]: ids and stream names.
 //! - [`testkit`]: given/when/then for aggregate tests.
 
 pub mod actor;
 pub mod aggregate;
+pub mod bulletin;
 pub mod county;
 pub mod department;
 pub mod endpoint;

@@ -211,6 +211,8 @@ fn the_current_versions() {
         "EndpointResumed",
         "EndpointRemoved",
         "GuaranteeItemAnswered",
+        "WeeklyDigestDue",
+        "QuarterlyCircularDue",
     ] {
         assert_eq!(current_version(other), 1, "{other}");
     }
@@ -409,6 +411,25 @@ fn one_of_each() -> Vec<Event> {
         Event::EndpointPaused(duban_domain::endpoint::EndpointChanged {}),
         Event::EndpointResumed(duban_domain::endpoint::EndpointChanged {}),
         Event::EndpointRemoved(duban_domain::endpoint::EndpointChanged {}),
+        Event::WeeklyDigestDue(duban_domain::bulletin::WeeklyDigestDue {
+            department: lead(),
+            week_of: day(2025, 7, 7),
+            tasks: vec![duban_domain::bulletin::DigestTask {
+                task_id: duban_domain::ids::TaskId::new(),
+                code: Some("三(二)5".into()),
+                title: "配齐音乐教室".into(),
+                due: Some(day(2025, 7, 10)),
+                status: "IN_PROGRESS".into(),
+                overdue: false,
+                lead: true,
+            }],
+            detected_at: at("2025-07-07T09:00:00+08:00"),
+        }),
+        Event::QuarterlyCircularDue(duban_domain::bulletin::QuarterlyCircularDue {
+            year: 2025,
+            quarter: 2,
+            detected_at: at("2025-07-01T09:00:00+08:00"),
+        }),
     ]
 }
 
@@ -440,13 +461,15 @@ fn covered(event: &Event) -> usize {
         Event::EndpointResumed(_) => 22,
         Event::EndpointRemoved(_) => 23,
         Event::GuaranteeItemAnswered(_) => 24,
+        Event::WeeklyDigestDue(_) => 25,
+        Event::QuarterlyCircularDue(_) => 26,
     }
 }
 
 #[test]
 fn every_event_round_trips_through_its_stored_form() {
     let events = one_of_each();
-    let mut seen = [false; 25];
+    let mut seen = [false; 27];
     for event in &events {
         seen[covered(event)] = true;
         let payload = event.payload();

@@ -115,7 +115,7 @@ pub enum Command {
         #[arg(long)]
         command_id: Option<String>,
     },
-    /// Runs one pass of the overdue and reminder clocks and exits.
+    /// Runs one pass of the overdue, reminder and bulletin clocks and exits.
     Tick,
     /// Read-model maintenance.
     Projections {
@@ -342,9 +342,11 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
             let app = App::open(&cli.database_url, clock).await?;
             let marked = app.tick().await?;
             let reminded = app.remind().await?;
+            let bulletins = app.digest().await? + app.circulate().await?;
             app.read.flush().await?;
             println!("overdue clock: {marked} task(s) marked overdue");
             println!("reminder clock: {reminded} reminder(s) recorded");
+            println!("bulletin clock: {bulletins} bulletin(s) recorded");
             Ok(())
         }
         Command::Projections {

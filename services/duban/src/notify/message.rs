@@ -2,14 +2,15 @@
 //! the endpoint's filter, be a task's event, and — for a department's endpoint — be of
 //! a task where that department is lead or cooperating as the task stands once the
 //! event is folded in (the scoping of the `taskEvents` subscription, so the assignment
-//! that makes a department lead reaches it).
+//! that makes a department lead reaches it). Bulletins (weekly digests, quarterly
+//! circulars) are scoped in [`super::bulletin`].
 
 use std::sync::Arc;
 
 use serde_json::Value;
 
 use duban_domain::endpoint::Endpoint;
-use duban_domain::ids::{TaskId, split_stream};
+use duban_domain::ids::{BulletinId, TaskId, split_stream};
 use duban_domain::task::Task;
 use duban_store::{RecordedEvent, StreamBound};
 
@@ -86,8 +87,12 @@ pub async fn for_endpoint(
     if !endpoint.wants(&rec.event_type) {
         return Ok(None);
     }
-    let Some((TaskId::PREFIX, uuid)) = split_stream(&rec.stream_id) else {
-        return Ok(None);
+    let uuid = match split_stream(&rec.stream_id) {
+        Some((TaskId::PREFIX, uuid)) => uuid,
+        Some((BulletinId::PREFIX, _)) => {
+            return super::bulletin::for_endpoint(app, endpoint, rec).await;
+        }
+        _ => return Ok(None),
     };
     let task = states.at(app, TaskId(uuid), rec.stream_version).await?;
     if let Some(department) = endpoint.department

@@ -8,10 +8,12 @@
 //! - [`cli`]: `duban endpoint …` (the commands are in [`crate::ops::endpoint`]).
 //! - The delivery worker: [`notifier`] (configuration, one task per endpoint,
 //!   counters), [`worker`] (one endpoint's checkpointed reader of the log, retries),
-//!   [`message`] (what an endpoint is sent for an event), [`send`] (one HTTP attempt),
+//!   [`message`] (what an endpoint is sent for an event; [`bulletin`] for the weekly
+//!   digests and quarterly circulars), [`send`] (one HTTP attempt),
 //!   [`ledger`] (checkpoints, leases, deliveries).
 
 pub mod address;
+pub mod bulletin;
 pub mod cli;
 pub mod format;
 pub mod ledger;

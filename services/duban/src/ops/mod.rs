@@ -1,13 +1,15 @@
 //! One file per command family, as the API and the CLI call them. Each resolves the ids
 //! it is given into the states the domain decides on, runs the command through
 //! [`App::run`](crate::app::App::run) and returns the new state. [`tick`] is the overdue
-//! clock and [`remind`] the reminder clock; both run on the same timer.
+//! clock, [`remind`] the reminder clock and [`bulletin`] the weekly digests and quarterly
+//! circulars; all run on the same timer.
 //!
 //! The 优质均衡 assessment: [`survey`] imports a statistics table ([`survey_file`] reads
 //! the file, [`survey_table`] its rows); [`survey_policy`] runs the policy that raises
 //! shortfalls as rectification items; [`survey_export`] writes the county table;
 //! [`guarantee_answer`] records the office's answers to the items that need evidence.
 
+pub mod bulletin;
 pub mod define_measure;
 pub mod dispatch;
 pub mod draft_plan;

@@ -66,8 +66,8 @@ impl App {
         Ok(recorded)
     }
 
-    /// Runs the clock (overdue marks, then reminders) every `interval` until the
-    /// process ends.
+    /// Runs the clock (overdue marks, reminders, then bulletins) every `interval` until
+    /// the process ends.
     pub fn spawn_clock(
         self: &std::sync::Arc<Self>,
         interval: std::time::Duration,
@@ -82,6 +82,12 @@ impl App {
                 }
                 if let Err(e) = app.remind().await {
                     tracing::error!(error = %e, "reminder clock pass failed; will retry");
+                }
+                if let Err(e) = app.digest().await {
+                    tracing::error!(error = %e, "weekly digest clock pass failed; will retry");
+                }
+                if let Err(e) = app.circulate().await {
+                    tracing::error!(error = %e, "circular clock pass failed; will retry");
                 }
             }
         })
