@@ -204,6 +204,18 @@ async fn a_dead_receiver_fails_then_drains(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(marked, "past the give-up limit the endpoint is failing");
+    // The office is told on the board; a department's board says nothing of endpoints.
+    let on_board = "{ board { failingEndpoints { id name } } }";
+    let data = t.ok(&t.office, on_board, json!({})).await;
+    assert_eq!(
+        data["board"]["failingEndpoints"],
+        json!([{ "id": dead_ep, "name": "坏" }]),
+        "{data}"
+    );
+    let department = t.department("旁观局").await;
+    let token = t.department_token(&department).await;
+    let data = t.ok(&token, on_board, json!({})).await;
+    assert_eq!(data["board"]["failingEndpoints"], json!([]), "{data}");
     let data = t
         .ok(
             &t.office,

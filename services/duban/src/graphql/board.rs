@@ -140,6 +140,24 @@ impl BoardObj {
     async fn totals(&self) -> BoardCountsObj {
         (&self.computed.board.totals).into()
     }
+    /// Notification endpoints whose deliveries went past the give-up limit, so the
+    /// office learns on the board that a group chat or system has stopped hearing from
+    /// duban (the flag is read when asked, so a kept answer is at most a second old).
+    /// Only the office manages endpoints: for everyone else the list is empty.
+    async fn failing_endpoints(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::endpoints::EndpointObj>> {
+        if super::context::viewer(ctx)?.token.role != duban_domain::Role::Office {
+            return Ok(Vec::new());
+        }
+        let all = app(ctx).list_endpoints().await.gql()?;
+        Ok(all
+            .into_iter()
+            .filter(|e| e.failing && !e.endpoint.removed)
+            .map(super::endpoints::EndpointObj)
+            .collect())
+    }
     /// Overdue, at risk, awaiting verification and escalated tasks, most urgent first;
     /// with `first`, only the first `first` of them (a meeting reads the top of it).
     /// A department sees only its own tasks here (the counts stay the county's).
