@@ -62,18 +62,25 @@ impl TaskStates {
         if current.is_some() {
             return Ok(current);
         }
-        if let Some(hit) = self.cache.get(&(id.0, version)) {
-            return Ok(Some(hit));
+        // The endpoints' workers read the same events at about the same time: the first
+        // to miss folds the state, the others wait for it instead of each reading the
+        // stream again (20 endpoints made 20 folds of every past state).
+        let folded = self
+            .cache
+            .get_or_insert_async(&(id.0, version), async {
+                let task: Option<Task> = app
+                    .commands
+                    .load(&id.stream(), StreamBound::Version(version))
+                    .await
+                    .map_err(Some)?;
+                task.map(Arc::new).ok_or(None)
+            })
+            .await;
+        match folded {
+            Ok(task) => Ok(Some(task)),
+            Err(None) => Ok(None),
+            Err(Some(e)) => Err(e),
         }
-        let folded: Option<Task> = app
-            .commands
-            .load(&id.stream(), StreamBound::Version(version))
-            .await?;
-        Ok(folded.map(|t| {
-            let t = Arc::new(t);
-            self.cache.insert((id.0, version), Arc::clone(&t));
-            t
-        }))
     }
 }
 
