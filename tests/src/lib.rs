@@ -359,3 +359,17 @@ pub fn error_codes(body: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// `{...F0} fragment F0 on Query{...F1 ...F1} … fragment F<n> on Query{me{name}}`: about
+/// 36 bytes a level, and 2^(n+1) fields once its fragments are expanded.
+pub fn doubling_fragments(levels: usize) -> String {
+    let mut query = String::from("{...F0}");
+    for level in 0..levels {
+        query.push_str(&format!(
+            " fragment F{level} on Query{{...F{next} ...F{next}}}",
+            next = level + 1
+        ));
+    }
+    query.push_str(&format!(" fragment F{levels} on Query{{me{{name}}}}"));
+    query
+}

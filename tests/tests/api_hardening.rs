@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use duban_tests::{Backend, TestApp, error_codes, spawn_app};
+use duban_tests::{Backend, TestApp, doubling_fragments, error_codes, spawn_app};
 
 const PROGRESS: &str = "mutation($t: ID!, $v: Int, $c: String) { reportProgress(input: \
     {taskId: $t, percent: 30, note: \"进展\", expectedVersion: $v, commandId: $c}) { version } }";
@@ -35,20 +35,6 @@ on_both!(lenient_dates_and_control_characters_are_refused);
 on_both!(duplicate_json_keys_are_refused);
 on_both!(a_stalled_body_is_answered_and_closed_promptly);
 on_both!(a_department_reads_no_other_departments_task_by_any_path);
-
-/// `{...F0} fragment F0 on Query{...F1 ...F1} … fragment F<n> on Query{me{name}}`: about
-/// 36 bytes a level, and 2^n fields once expanded.
-pub fn doubling_fragments(levels: usize) -> String {
-    let mut query = String::from("{...F0}");
-    for level in 0..levels {
-        query.push_str(&format!(
-            " fragment F{level} on Query{{...F{next} ...F{next}}}",
-            next = level + 1
-        ));
-    }
-    query.push_str(&format!(" fragment F{levels} on Query{{me{{name}}}}"));
-    query
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fragments_that_expand_exponentially_are_refused_at_once() {

@@ -191,18 +191,7 @@ async fn only_the_office_answers_and_a_school_sees_no_answers(backend: Backend) 
     };
     import(&app, 2024, "2024.csv", SURVEY_2024).await;
     answer(&app, 2024, "G7", false, Some("完成率 92%")).await;
-    let school = app
-        .ok(
-            &app.office,
-            "mutation { registerDepartment(input: {name: \"长风初级中学\", kind: SCHOOL}) { id } }",
-            json!({}),
-        )
-        .await["registerDepartment"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let school_token = app.department_token(&school).await;
-    let bureau_token = app.department_token(&app.department("财政局").await).await;
+    let (school_token, bureau_token) = super::support::school_and_bureau_tokens(&app).await;
     let before = app.event_count().await;
     for token in [&app.auditor, &school_token, &bureau_token] {
         app.fails(

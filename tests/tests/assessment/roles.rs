@@ -12,18 +12,7 @@ async fn who_sees_what(backend: Backend) {
         return;
     };
     import(&app, 2024, "2024.csv", SURVEY_2024).await;
-    let school = app
-        .ok(
-            &app.office,
-            "mutation { registerDepartment(input: {name: \"长风初级中学\", kind: SCHOOL}) { id } }",
-            json!({}),
-        )
-        .await["registerDepartment"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let school_token = app.department_token(&school).await;
-    let bureau_token = app.department_token(&app.department("财政局").await).await;
+    let (school_token, bureau_token) = super::support::school_and_bureau_tokens(&app).await;
 
     let all = app.ok(&app.auditor, ASSESSMENT, json!({ "y": 2024 })).await;
     assert_eq!(all["assessment"]["schools"].as_array().unwrap().len(), 2);

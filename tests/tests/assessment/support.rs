@@ -111,3 +111,20 @@ pub async fn items_of(app: &TestApp, unit: &str) -> Vec<Value> {
         .expect("nodes")
         .clone()
 }
+
+/// A token of the SCHOOL department 长风初级中学 (registered here) and one of a bureau.
+pub async fn school_and_bureau_tokens(app: &TestApp) -> (String, String) {
+    let school = app
+        .ok(
+            &app.office,
+            "mutation { registerDepartment(input: {name: \"长风初级中学\", kind: SCHOOL}) { id } }",
+            json!({}),
+        )
+        .await["registerDepartment"]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let school_token = app.department_token(&school).await;
+    let bureau_token = app.department_token(&app.department("财政局").await).await;
+    (school_token, bureau_token)
+}

@@ -1,7 +1,8 @@
 //! What an outside probe found on the WebSocket, over real sockets on both backends: a
 //! revoked token kept its subscription; one connection could hold thousands of
 //! subscriptions; a socket that never sent `connection_init` stayed open; and an event
-//! of department A's task recorded just before the task went to B reached B.
+//! of department A's task recorded just before the task went to B reached B (end to end,
+//! where the two usually fold apart, and in one folded batch, where they fold together).
 
 use std::time::{Duration, Instant};
 
@@ -251,14 +252,7 @@ async fn fragments_that_expand_exponentially_are_refused_over_the_socket_too() {
         next_json(&mut socket, EXPECTED_WITHIN).await,
         Some(json!({ "type": "connection_ack" }))
     );
-    let mut query = String::from("{...F0}");
-    for level in 0..30 {
-        query.push_str(&format!(
-            " fragment F{level} on Query{{...F{n} ...F{n}}}",
-            n = level + 1
-        ));
-    }
-    query.push_str(" fragment F30 on Query{me{name}}");
+    let query = duban_tests::doubling_fragments(30);
     let started = Instant::now();
     let subscribe = json!({ "id": "f", "type": "subscribe", "payload": { "query": query } });
     socket
@@ -283,4 +277,46 @@ async fn fragments_that_expand_exponentially_are_refused_over_the_socket_too() {
     );
     close(&mut socket).await;
     app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_folded_batch_scopes_each_event_by_its_task_right_after_it() {
+    use duban_domain::ids::DepartmentId;
+    for backend in Backend::ALL {
+        let Some(app) = spawn_app(backend).await else {
+            continue;
+        };
+        let a = app.assigned_task("财政局").await;
+        let b = app.department("人社局").await;
+        // A second model over the same log that folds only when told, so A's report and
+        // the reassignment to B reach its subscribers in one batch.
+        let lagging = duban::App::open(&app.db.url(), app.app.clock.clone())
+            .await
+            .expect("open");
+        let (mut feed, _) = lagging.read.follow();
+        app.ok(
+            &a.token,
+            "mutation($t: ID!) { reportProgress(input: {taskId: $t, percent: 10, note: \"n\"}) { id } }",
+            json!({ "t": a.task_id }),
+        )
+        .await;
+        app.assign(&a.task_id, &b, "2025-12-31").await;
+        lagging.read.fold().await.expect("fold");
+        let batch = feed.recv().await.expect("a batch");
+        let lead_after = |kind: &str| {
+            let folded = batch
+                .iter()
+                .find(|f| f.record.event_type == kind)
+                .unwrap_or_else(|| panic!("{kind} in the batch"));
+            folded.scope.as_ref().expect("a task scope").lead
+        };
+        let department = |id: &str| Some(DepartmentId::parse("department", id).expect("id"));
+        assert_eq!(
+            lead_after("ProgressReported"),
+            department(&a.department_id),
+            "{backend:?}"
+        );
+        assert_eq!(lead_after("TaskAssigned"), department(&b), "{backend:?}");
+        app.stop().await;
+    }
 }

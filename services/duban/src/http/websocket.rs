@@ -224,9 +224,9 @@ impl Connection {
                 }
             }
         };
-        // The operations still running end with the connection.
+        // The operations still running end with the connection (and `held` gives their
+        // slots back when it is dropped).
         drop(graphql);
-        self.held.release_all();
         let _ = session.close(close).await;
     }
 }

@@ -117,7 +117,7 @@ impl Held {
     }
 
     /// Gives back every slot (the connection ended).
-    pub fn release_all(&mut self) {
+    fn release_all(&mut self) {
         self.slots.give_back(self.ids.len());
         self.ids.clear();
     }
