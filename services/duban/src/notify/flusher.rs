@@ -16,7 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use super::ledger::{Ledger, Progress};
 
 /// How long the flusher gathers progress before writing it.
-pub const GATHER: Duration = Duration::from_millis(200);
+pub const GATHER: Duration = Duration::from_millis(100);
 
 /// Progress handed in, with where to say whether it was written.
 struct Handed {

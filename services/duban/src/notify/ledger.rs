@@ -7,6 +7,7 @@
 //! wall clock (not the app's clock, which tests fix).
 
 use duban_store::Db;
+use sqlx::QueryBuilder;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqlitePoolOptions, SqliteSynchronous};
 
@@ -66,12 +67,41 @@ pub struct Progress {
     pub attempts: Vec<Attempt>,
 }
 
-const UPSERT: &str = "INSERT INTO notify_deliveries (endpoint_id, position, event_type, status, \
-     attempts, first_attempt_at, last_attempt_at, last_status_code, last_error) \
-     VALUES ($1, $2, $3, $4, 1, $5, $5, $6, $7) \
-     ON CONFLICT (endpoint_id, position) DO UPDATE SET status = excluded.status, \
+/// What a repeated attempt at a delivery changes.
+const UPSERT_TAIL: &str = " ON CONFLICT (endpoint_id, position) DO UPDATE SET status = excluded.status, \
      attempts = notify_deliveries.attempts + 1, last_attempt_at = excluded.last_attempt_at, \
      last_status_code = excluded.last_status_code, last_error = excluded.last_error";
+
+/// Deliveries written per statement (8 parameters each, far under both databases'
+/// limits): one statement for many rows keeps the write lock held briefly.
+const ROWS_PER_INSERT: usize = 100;
+
+/// One INSERT of `rows` for `endpoint`, each an attempt that adds to a delivery's row.
+fn upsert<'a, DB: sqlx::Database>(endpoint: &'a str, rows: &'a [Attempt]) -> QueryBuilder<'a, DB>
+where
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<i32>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    &'a Option<String>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut q = QueryBuilder::new(
+        "INSERT INTO notify_deliveries (endpoint_id, position, event_type, status, attempts, \
+         first_attempt_at, last_attempt_at, last_status_code, last_error) ",
+    );
+    q.push_values(rows, |mut row, a| {
+        row.push_bind(endpoint)
+            .push_bind(a.position)
+            .push_bind(a.event_type.as_str())
+            .push_bind(a.status)
+            .push("1")
+            .push_bind(a.at)
+            .push_bind(a.at)
+            .push_bind(a.code)
+            .push_bind(&a.error);
+    });
+    q.push(UPSERT_TAIL);
+    q
+}
 
 /// The tables of one database.
 #[derive(Clone)]
@@ -190,7 +220,7 @@ impl Ledger {
         // differs: SQLite's `BEGIN IMMEDIATE` takes the write lock before anything is
         // read, so the transaction never has to upgrade (and fail) midway.
         macro_rules! apply {
-            ($tx:ident) => {{
+            ($tx:ident, $db:ty) => {{
                 let mut tx = $tx;
                 let mut applied = Vec::with_capacity(flushes.len());
                 for f in flushes {
@@ -206,15 +236,9 @@ impl Ledger {
                     .rows_affected()
                         == 1;
                     if moved {
-                        for a in &f.attempts {
-                            sqlx::query(UPSERT)
-                                .bind(&f.endpoint)
-                                .bind(a.position)
-                                .bind(&a.event_type)
-                                .bind(a.status)
-                                .bind(a.at)
-                                .bind(a.code)
-                                .bind(&a.error)
+                        for rows in f.attempts.chunks(ROWS_PER_INSERT) {
+                            upsert::<$db>(&f.endpoint, rows)
+                                .build()
                                 .execute(&mut *tx)
                                 .await?;
                         }
@@ -228,11 +252,11 @@ impl Ledger {
         let applied = match &self.db {
             Db::Sqlite(pool) => {
                 let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-                apply!(tx)
+                apply!(tx, sqlx::Sqlite)
             }
             Db::Postgres(pool) => {
                 let tx = pool.begin().await?;
-                apply!(tx)
+                apply!(tx, sqlx::Postgres)
             }
         };
         Ok(applied)
@@ -240,18 +264,21 @@ impl Ledger {
 
     /// Records one attempt without moving the checkpoint (a failed attempt).
     pub async fn record(&self, endpoint: &str, a: &Attempt) -> ServiceResult<()> {
-        on_db!(self.db.clone(), |pool| {
-            sqlx::query(UPSERT)
-                .bind(endpoint)
-                .bind(a.position)
-                .bind(&a.event_type)
-                .bind(a.status)
-                .bind(a.at)
-                .bind(a.code)
-                .bind(&a.error)
-                .execute(&pool)
-                .await?;
-        });
+        let rows = std::slice::from_ref(a);
+        match &self.db {
+            Db::Sqlite(pool) => {
+                upsert::<sqlx::Sqlite>(endpoint, rows)
+                    .build()
+                    .execute(pool)
+                    .await?;
+            }
+            Db::Postgres(pool) => {
+                upsert::<sqlx::Postgres>(endpoint, rows)
+                    .build()
+                    .execute(pool)
+                    .await?;
+            }
+        };
         Ok(())
     }
 
