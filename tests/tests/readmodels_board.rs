@@ -191,6 +191,52 @@ async fn board_is_scoped_by_plan_and_readable_by_every_role() {
 }
 
 #[tokio::test]
+async fn agenda_count_is_the_whole_agenda_the_viewer_may_see() {
+    const COUNTED: &str = "query($n: Int) { board { agendaCount agenda(first: $n) { id } } }";
+    for backend in Backend::ALL {
+        let Some(app) = spawn_app(backend).await else {
+            continue;
+        };
+        let w = world(&app).await;
+        // The office: every agenda task, however few are asked for: the plan's overdue,
+        // at-risk, stale, escalated and pending tasks and the other plan's overdue one.
+        for n in [0, 2, 100] {
+            let b = app.ok(&app.office, COUNTED, json!({ "n": n })).await["board"].clone();
+            assert_eq!(b["agendaCount"], 6, "{backend:?} first: {n}: {b}");
+            assert_eq!(b["agenda"].as_array().expect("agenda").len(), n.min(6));
+        }
+        // 卫健委 leads the escalated and the pending task: its count is those two.
+        let departments = app
+            .ok(&app.office, "{ departments { id name } }", json!({}))
+            .await;
+        let health = departments["departments"]
+            .as_array()
+            .expect("departments")
+            .iter()
+            .find(|d| d["name"] == "卫健委")
+            .expect("卫健委")["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        let token = app.department_token(&health).await;
+        let b = app.ok(&token, COUNTED, json!({ "n": 1 })).await["board"].clone();
+        assert_eq!(b["agendaCount"], 2, "{backend:?}: {b}");
+        let shown: Vec<&str> = b["agenda"]
+            .as_array()
+            .expect("agenda")
+            .iter()
+            .map(|t| t["id"].as_str().expect("id"))
+            .collect();
+        assert_eq!(shown.len(), 1, "{backend:?}");
+        assert!(
+            [w.escalated.as_str(), w.pending.as_str()].contains(&shown[0]),
+            "{backend:?}: {shown:?}"
+        );
+        app.stop().await;
+    }
+}
+
+#[tokio::test]
 async fn agenda_pages_with_first() {
     const PAGED: &str = "query($p: ID, $n: Int) { board(planId: $p) { \
         agenda(first: $n) { id } all: agenda { id } } }";

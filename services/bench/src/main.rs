@@ -68,9 +68,19 @@ struct Args {
     host: String,
 }
 
-/// Subcommands over the kept runs.
+/// Subcommands instead of a run.
 #[derive(Subcommand, Debug)]
 enum Kept {
+    /// Writes the big workload's generated log into a new SQLite file (for
+    /// services/bench/scripts/console-1m.sh and other tools that need a big log).
+    Log {
+        /// Events in the log.
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+        /// The SQLite file to create.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Prints each target from the newest kept run that measured it (or every run's
     /// table).
     Results {
@@ -117,6 +127,21 @@ async fn main() {
         if let Err(e) = print_results(dir, *all) {
             eprintln!("duban-bench results: {e}");
             std::process::exit(1);
+        }
+        return;
+    }
+    if let Some(Kept::Log { events, out }) = &args.command {
+        if out.exists() {
+            eprintln!("duban-bench log: {} exists", out.display());
+            std::process::exit(1);
+        }
+        let url = format!("sqlite:{}", out.display());
+        match duban_bench::workloads::bulk::write_log(&url, *events).await {
+            Ok(head) => eprintln!("wrote {head} events to {}", out.display()),
+            Err(e) => {
+                eprintln!("duban-bench log: {e}");
+                std::process::exit(1);
+            }
         }
         return;
     }

@@ -1,11 +1,12 @@
 //! The generated log is a realistic, consistent domain history: exactly the requested
 //! number of events, every event readable as a domain event, every stream replayable
 //! by its aggregate, tasks in every lifecycle state, and nothing left for the overdue
-//! clock to record at the end.
+//! clock to record at the end; `duban-bench log` writes it into a file of its own.
 
 use std::collections::HashMap;
 
 use duban_bench::generate::{generate, now};
+use duban_bench::workloads::bulk::write_log;
 use duban_domain::aggregate::replay;
 use duban_domain::event::Event;
 use duban_domain::task::{Task, TaskStatus};
@@ -55,4 +56,15 @@ fn generated_log_is_a_consistent_domain_history() {
         );
     }
     assert!(overdue > 0, "some tasks are overdue at the end");
+}
+
+#[tokio::test]
+async fn write_log_fills_a_new_store_once() {
+    let file = duban_store::testing::TempDbFile::new();
+    let url = file.url();
+    assert_eq!(write_log(&url, 2_000).await.expect("write the log"), 2_000);
+    let store = duban_store::connect(&url).await.expect("open the log");
+    assert_eq!(store.head().await.expect("head"), 2_000);
+    let again = write_log(&url, 2_000).await.expect_err("the store is not empty");
+    assert!(again.to_string().contains("already holds events"), "{again}");
 }

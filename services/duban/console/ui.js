@@ -123,6 +123,68 @@ export function errorBox(err, onReload) {
   return box;
 }
 
+/**
+ * Elements of a list kept from one render to the next: one per key, built again only
+ * when its item's data changed, so a reload after an event touches the rows that
+ * changed rather than a table of hundreds.
+ */
+export class Keyed {
+  constructor(build) {
+    this.build = build;
+    this.kept = new Map();
+  }
+
+  /** The elements of `items` (`key` names each), reusing those whose data is unchanged. */
+  elements(items, key) {
+    const next = new Map();
+    const els = items.map((item) => {
+      const k = key(item);
+      const data = JSON.stringify(item);
+      const old = this.kept.get(k);
+      const el = old && old.data === data ? old.el : this.build(item);
+      next.set(k, { data, el });
+      return el;
+    });
+    this.kept = next;
+    return els;
+  }
+}
+
+/** Resolves in a later task, so that the browser may paint and take input meanwhile. */
+const nextTask = () => new Promise((r) => setTimeout(r, 0));
+/** The latest setChildren call of each parent, so that a later one stops an older one. */
+const runs = new WeakMap();
+
+/**
+ * Makes `els` the children of `parent`, moving and replacing only what differs, at most
+ * `chunk` changes a task: hundreds of new rows then never hold the main thread (and
+ * the person's input) for long. Resolves when done, or when a later call for the same
+ * parent took over.
+ */
+export async function setChildren(parent, els, chunk = 50) {
+  const run = (runs.get(parent) || 0) + 1;
+  runs.set(parent, run);
+  const keep = new Set(els);
+  let changes = 0;
+  for (let i = 0; i < els.length; i++) {
+    const at = parent.children[i];
+    if (at === els[i]) continue;
+    if (changes > 0 && changes % chunk === 0) {
+      await nextTask();
+      if (runs.get(parent) !== run) return;
+    }
+    changes += 1;
+    if (at && !keep.has(at)) at.replaceWith(els[i]);
+    else parent.insertBefore(els[i], at || null);
+  }
+  while (parent.children.length > els.length) parent.lastElementChild.remove();
+}
+
+/** Sets an element's text when it differs. */
+export function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 /** A labelled field. */
 export function field(label, input, hint) {
   return h('label', { class: 'field' }, h('span', {}, label), input, hint ? h('small', {}, hint) : null);

@@ -18,6 +18,8 @@ use crate::stats::{peak_rss_mib, rss_mib};
 use crate::workloads::bulk::{self, load};
 use crate::workloads::queries;
 
+/// The generator's seed for the big log.
+pub const SEED: u64 = 42;
 /// Workload 4's name.
 pub const REBUILD: &str = "4 rebuild";
 /// Workload 7's name.
@@ -36,7 +38,7 @@ pub async fn run(report: &mut Report, config: &Config, backend: Backend) -> Benc
     };
 
     let mark = report.begin("3 bulk append (log)", backend);
-    let data = generate(config.events, 42);
+    let data = generate(config.events, SEED);
     let plans: Vec<String> = data.plans.iter().map(|p| p.to_string()).collect();
     let departments: Vec<String> = data.departments.iter().map(|d| d.to_string()).collect();
     report.add(bulk::NAME, backend, "log_tasks", data.tasks as f64, "tasks");

@@ -144,3 +144,15 @@ async fn limit(config: &Config, backend: Backend) -> BenchResult<Option<Batches>
     }
     beside::measure(config, backend).await
 }
+
+/// Writes the big workload's log (`events` generated events, its seed) into the store
+/// at `url`, which must hold no events yet, for tools that need a big log of their own
+/// (`duban-bench log`); returns the log's head.
+pub async fn write_log(url: &str, events: u64) -> BenchResult<i64> {
+    let store = duban_store::connect(url).await?;
+    if store.head().await? != 0 {
+        return Err(format!("{url} already holds events").into());
+    }
+    let data = generate(events, crate::workloads::big::SEED);
+    Ok(load(store.as_ref(), &data, 1000).await?.head)
+}

@@ -10,6 +10,11 @@ const FIELDS = `id kind code title description status due overdue closedLate esc
   plan { id title } parent { id code title } lead { id name } cooperating { id name }
   rectification { source finding standard measured unit severity }`;
 const EVENT_FIELDS = 'position type recordedAt actor role department { name } data';
+/** Timeline entries shown at first (the newest), and added by each 显示更早的记录. */
+export const TIMELINE_PAGE = 200;
+// Cursors of a task's history are stream versions: `after: v` starts at event v + 1.
+const HISTORY = `query History($id: ID!, $first: Int, $after: String) {
+  task(id: $id) { history(first: $first, after: $after) { nodes { ${EVENT_FIELDS} } } } }`;
 
 /** The facts of an event worth showing, in Chinese. */
 export function eventText(e) {
@@ -65,12 +70,50 @@ export function facts(t) {
   return h('dl', { class: 'facts' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
 
+/**
+ * The task's timeline, oldest first: the newest TIMELINE_PAGE events, and a button that
+ * adds the page before them. `page` is the first page of the history; `version` the
+ * task's stream version (how many events it has).
+ */
+async function timeline(id, version, page) {
+  let events = page.nodes;
+  // Events before the shown ones (they are 1..earlier).
+  let earlier = 0;
+  if (page.pageInfo.hasNextPage) {
+    earlier = Math.max(0, version - TIMELINE_PAGE);
+    const { task } = await gql(HISTORY, { id, first: TIMELINE_PAGE, after: String(earlier) });
+    events = task.history.nodes;
+  }
+  const list = h('ol', { class: 'timeline' }, events.map(timelineItem));
+  const button = h('button', { type: 'button', class: 'secondary earlier' });
+  const label = () => {
+    button.hidden = earlier === 0;
+    button.textContent = `显示更早的记录（还有 ${earlier} 条）`;
+  };
+  button.addEventListener('click', async () => {
+    const n = Math.min(TIMELINE_PAGE, earlier);
+    button.disabled = true;
+    try {
+      const { task } = await gql(HISTORY, { id, first: n, after: String(earlier - n) });
+      list.prepend(...task.history.nodes.map(timelineItem));
+      earlier -= n;
+      label();
+    } catch (e) {
+      button.after(errorBox(e));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  label();
+  return [button, list];
+}
+
 /** The task page. */
 export async function taskPage(view, { viewer, args }) {
   const id = args[0];
   const canReadLog = viewer.role !== 'DEPARTMENT';
   const query = `query Task($id: ID!) { task(id: $id) { ${FIELDS}
-    ${canReadLog ? `history(first: 500) { nodes { ${EVENT_FIELDS} } }` : ''} }
+    ${canReadLog ? `history(first: ${TIMELINE_PAGE}) { nodes { ${EVENT_FIELDS} } pageInfo { hasNextPage } }` : ''} }
     ${viewer.role === 'OFFICE' ? 'departments { id name retired }' : ''} }`;
   const render = async () => {
     let data;
@@ -84,6 +127,14 @@ export async function taskPage(view, { viewer, args }) {
     if (!t) {
       view.replaceChildren(h('p', { class: 'error' }, '找不到该事项，或您无权查看。'));
       return;
+    }
+    let events = null;
+    if (t.history) {
+      try {
+        events = await timeline(id, t.version, t.history);
+      } catch (e) {
+        events = [errorBox(e, render)];
+      }
     }
     const departments = (data.departments || []).filter((d) => !d.retired);
     const forms = allowed(viewer, t).map((a) => actionForm(a, t, { departments, onDone: render, onReload: render }));
@@ -105,9 +156,7 @@ export async function taskPage(view, { viewer, args }) {
         'section',
         { class: 'card' },
         h('h2', {}, '办理过程'),
-        t.history
-          ? h('ol', { class: 'timeline' }, t.history.nodes.map(timelineItem))
-          : h('p', { class: 'muted' }, '办理过程（事件日志）仅对领导小组办公室和审计开放。'),
+        events || h('p', { class: 'muted' }, '办理过程（事件日志）仅对领导小组办公室和审计开放。'),
       ),
     );
   };

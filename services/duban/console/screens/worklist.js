@@ -1,9 +1,10 @@
 // 待办: a department's tasks (as lead or cooperating), overdue first, then due soon, then
 // by deadline; each with its progress and, for the lead department, the forms to report
-// progress and to submit for verification. The office picks the department.
+// progress and to submit for verification; finished ones folded away below. The office
+// picks the department.
 
 import { gql } from '../api.js';
-import { h, bar, statusTag, today, errorBox, KIND } from '../ui.js';
+import { h, bar, statusTag, today, errorBox, setChildren, KIND } from '../ui.js';
 import { actionForm, allowed } from './actions.js';
 
 const WORKLIST = `query Worklist($departmentId: ID) {
@@ -56,6 +57,19 @@ function card(t, viewer, reload) {
   );
 }
 
+/**
+ * Finished tasks (办结 or 撤销), folded away: a department of years' standing has
+ * hundreds, built only when the person opens the list.
+ */
+function finished(done, viewer, reload) {
+  const cards = h('div');
+  const box = h('details', { class: 'finished' }, h('summary', {}, `已办结、已撤销的事项（${done.length} 项）`), cards);
+  box.addEventListener('toggle', () => {
+    if (box.open && !cards.firstChild) setChildren(cards, done.map((t) => card(t, viewer, reload)), 40);
+  });
+  return box;
+}
+
 /** The 待办 screen. */
 export async function worklist(view, { viewer, args }) {
   let departmentId = args[0] || (viewer.department ? viewer.department.id : '');
@@ -84,9 +98,14 @@ export async function worklist(view, { viewer, args }) {
       const sorted = [...tasks].sort(
         (a, b) => urgency(a) - urgency(b) || (a.due || '9999').localeCompare(b.due || '9999'),
       );
+      const open = sorted.filter((t) => !DONE.includes(t.status));
+      const done = sorted.filter((t) => DONE.includes(t.status));
+      const cards = h('div', { class: 'open' });
       list.replaceChildren(
-        sorted.length ? h('div', {}, sorted.map((t) => card(t, viewer, load))) : h('p', { class: 'muted' }, '暂无待办事项。'),
+        open.length ? cards : h('p', { class: 'muted' }, '暂无待办事项。'),
+        done.length ? finished(done, viewer, load) : null,
       );
+      await setChildren(cards, open.map((t) => card(t, viewer, load)), 40);
     } catch (e) {
       list.replaceChildren(errorBox(e, load));
     }

@@ -17,10 +17,10 @@ use duban_domain::ids::PlanId;
 use duban_domain::task::Task;
 use duban_projections::{Board, timed_board};
 
-use super::context::{GqlResult, app};
+use super::context::{GqlResult, app, viewer};
 use super::readmodels::{BoardCountsObj, BoardRowObj};
 use super::scalars::Instant;
-use super::types::{TaskObj, shown_all};
+use super::types::TaskObj;
 use super::validity::{MAX_AGE, Validity};
 use crate::bounded::Bounded;
 use crate::error::ServiceError;
@@ -173,8 +173,25 @@ impl BoardObj {
                 .map_err(|_| ServiceError::invalid("first", "must not be negative"))
                 .gql()?,
         };
-        let mut seen = shown_all(ctx, all.iter().cloned())?;
-        seen.truncate(n);
-        Ok(seen)
+        let viewer = viewer(ctx)?;
+        // Only the tasks answered are cloned: the agenda of a big county holds thousands.
+        Ok(all
+            .iter()
+            .filter(|t| viewer.can_see(t))
+            .take(n)
+            .filter_map(|t| TaskObj::seen_by(viewer, t.clone()))
+            .collect())
+    }
+    /// How many tasks the agenda holds for this viewer, whatever `first` it is asked
+    /// with: a client that shows the top of it says how many there are in all.
+    async fn agenda_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        let viewer = viewer(ctx)?;
+        let n = self
+            .computed
+            .agenda
+            .iter()
+            .filter(|t| viewer.can_see(t))
+            .count();
+        Ok(i32::try_from(n).unwrap_or(i32::MAX))
     }
 }
