@@ -41,6 +41,34 @@ pub fn bench_clock() -> Clock {
     Clock::fixed(now())
 }
 
+/// Records what the server's clocks find due at the bench's moment in the log at `url`
+/// (overdue marks, reminders, weekly digests, quarterly circulars), with `bin tick`
+/// when the binary is there, else in this process. A server started afterwards finds
+/// nothing left to record, so no event is appended while the workloads measure.
+pub async fn settle_clocks(bin: Option<&Path>, url: &str) -> BenchResult<()> {
+    if let Some(bin) = bin {
+        let status = tokio::process::Command::new(bin)
+            .arg("tick")
+            .env("DUBAN_DATABASE_URL", url)
+            .env("DUBAN_NOW", now().to_rfc3339())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .status()
+            .await?;
+        if !status.success() {
+            return Err(format!("duban tick failed: {status}").into());
+        }
+        return Ok(());
+    }
+    let app = App::open(url, bench_clock()).await?;
+    app.tick().await?;
+    app.remind().await?;
+    app.digest().await?;
+    app.circulate().await?;
+    app.read.flush().await?;
+    Ok(())
+}
+
 impl Server {
     /// Opens the app over `url` and serves it in this process on port 0.
     pub async fn in_process(url: &str) -> BenchResult<Server> {

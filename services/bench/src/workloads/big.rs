@@ -13,7 +13,7 @@ use crate::config::{Backend, Config, ServerMode};
 use crate::db::{BenchResult, FreshDb};
 use crate::generate::generate;
 use crate::report::Report;
-use crate::server::{Server, bench_clock};
+use crate::server::{Server, bench_clock, settle_clocks};
 use crate::stats::{peak_rss_mib, rss_mib};
 use crate::workloads::bulk::{self, load};
 use crate::workloads::queries;
@@ -83,12 +83,13 @@ pub async fn run(report: &mut Report, config: &Config, backend: Backend) -> Benc
     drop(store);
     report.end(mark);
 
-    let mark = report.begin(MEMORY, backend);
     let child = match config.server {
         ServerMode::Child => true,
         ServerMode::InProc => false,
         ServerMode::Auto => config.duban_bin.exists(),
     };
+    settle_clocks(child.then_some(config.duban_bin.as_path()), &url).await?;
+    let mark = report.begin(MEMORY, backend);
     let server = if child {
         Server::child(&config.duban_bin, &url).await?
     } else {
