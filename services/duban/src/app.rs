@@ -115,6 +115,24 @@ impl App {
         Ok(executed)
     }
 
+    /// Runs the future `work` makes on the server's runtime and waits for it. Work on
+    /// another runtime (delivery's) that may open a connection of the app's pools goes
+    /// through here: a PostgreSQL connection belongs to the runtime that opened it and
+    /// dies with it, and the pool would hand the dead connection to a command later.
+    pub async fn on_own_runtime<T, Fut>(
+        self: &Arc<Self>,
+        work: impl FnOnce(Arc<App>) -> Fut,
+    ) -> ServiceResult<T>
+    where
+        Fut: std::future::Future<Output = ServiceResult<T>> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.runtime
+            .spawn(work(Arc::clone(self)))
+            .await
+            .map_err(|e| crate::error::ServiceError::Internal(format!("server task: {e}")))?
+    }
+
     /// Loads an aggregate's current state from its stream.
     pub async fn load<A: Aggregate>(&self, stream_id: &str) -> ServiceResult<Option<A>> {
         self.commands.load(stream_id, StreamBound::All).await

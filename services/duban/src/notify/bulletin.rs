@@ -5,6 +5,8 @@
 //! endpoints, and to a department's endpoint its own version (its figures and rank,
 //! as a department reads the circular in the API).
 
+use std::sync::Arc;
+
 use duban_domain::Event;
 use duban_domain::bulletin::{QuarterlyCircularDue, WeeklyDigestDue};
 use duban_domain::endpoint::Endpoint;
@@ -19,7 +21,7 @@ use crate::error::ServiceResult;
 
 /// The message `endpoint` gets for the bulletin `rec`, or `None` when it is not for it.
 pub async fn for_endpoint(
-    app: &App,
+    app: &Arc<App>,
     endpoint: &Endpoint,
     rec: &RecordedEvent,
 ) -> ServiceResult<Option<Message>> {
@@ -39,7 +41,9 @@ pub async fn for_endpoint(
             let Some(quarter) = Quarter::new(c.year, c.quarter) else {
                 return Ok(None);
             };
-            let answer = app.dispatch_answer(None, quarter).await?;
+            let answer = app
+                .on_own_runtime(move |app| async move { app.dispatch_answer(None, quarter).await })
+                .await?;
             let text: String = match endpoint.department {
                 Some(d) => {
                     duban_projections::dispatch::circular_for_department(&answer.dispatch, d)

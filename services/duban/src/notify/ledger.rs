@@ -145,7 +145,10 @@ impl Ledger {
                     .options([("synchronous_commit", "off")]);
                 Db::Postgres(
                     PgPoolOptions::new()
-                        .max_connections(4)
+                        .max_connections(2)
+                        .min_connections(2)
+                        .idle_timeout(None)
+                        .max_lifetime(None)
                         .connect_with(options)
                         .await?,
                 )

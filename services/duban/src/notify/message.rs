@@ -76,7 +76,7 @@ impl TaskStates {
     /// same time: the first to miss computes the state, the others wait for it.
     pub async fn at(
         &self,
-        app: &App,
+        app: &Arc<App>,
         id: TaskId,
         rec: &RecordedEvent,
     ) -> ServiceResult<Option<Arc<Task>>> {
@@ -101,9 +101,13 @@ impl TaskStates {
                         .map(Arc::new)
                         .ok_or(None);
                 }
+                let stream = id.stream();
                 let task: Option<Task> = app
-                    .commands
-                    .load(&id.stream(), StreamBound::Version(version))
+                    .on_own_runtime(|app| async move {
+                        app.commands
+                            .load(&stream, StreamBound::Version(version))
+                            .await
+                    })
                     .await
                     .map_err(Some)?;
                 task.map(Arc::new).ok_or(None)
@@ -119,7 +123,7 @@ impl TaskStates {
 
 /// The message `endpoint` gets for `rec`, or `None` when the event is not for it.
 pub async fn for_endpoint(
-    app: &App,
+    app: &Arc<App>,
     states: &TaskStates,
     endpoint: &Endpoint,
     rec: &RecordedEvent,

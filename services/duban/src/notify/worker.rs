@@ -57,7 +57,12 @@ async fn active(n: &Notifier, key: &str) -> ServiceResult<Result<Endpoint, Ended
     let Ok(id) = EndpointId::parse("id", key) else {
         return Ok(Err(Ended::Removed));
     };
-    Ok(match n.app.load::<Endpoint>(&id.stream()).await? {
+    let stream = id.stream();
+    let endpoint = n
+        .app
+        .on_own_runtime(|app| async move { app.load::<Endpoint>(&stream).await })
+        .await?;
+    Ok(match endpoint {
         None => Err(Ended::ForNow),
         Some(ep) if ep.removed => Err(Ended::Removed),
         Some(ep) if ep.paused => Err(Ended::ForNow),
@@ -168,7 +173,11 @@ async fn work(n: &Notifier, key: &str) -> ServiceResult<Ended> {
         if !place.keep_lease(n).await? {
             return Ok(Ended::ForNow);
         }
-        let batch = n.app.store.read_all(place.through, BATCH).await?;
+        let after = place.through;
+        let batch = n
+            .app
+            .on_own_runtime(|app| async move { Ok(app.store.read_all(after, BATCH).await?) })
+            .await?;
         let Some(last) = batch.last().map(|r| r.position) else {
             // Caught up: have everything written, then wait for new events, renewing
             // the lease well before it runs out.
