@@ -65,6 +65,11 @@ async fn write_log_fills_a_new_store_once() {
     assert_eq!(write_log(&url, 2_000).await.expect("write the log"), 2_000);
     let store = duban_store::connect(&url).await.expect("open the log");
     assert_eq!(store.head().await.expect("head"), 2_000);
-    let again = write_log(&url, 2_000).await.expect_err("the store is not empty");
-    assert!(again.to_string().contains("already holds events"), "{again}");
+    let again = write_log(&url, 2_000)
+        .await
+        .expect_err("the store is not empty");
+    assert!(
+        again.to_string().contains("already holds events"),
+        "{again}"
+    );
 }
