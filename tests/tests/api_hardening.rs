@@ -8,33 +8,21 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use duban_tests::{Backend, TestApp, doubling_fragments, error_codes, spawn_app};
+use duban_tests::{Backend, TestApp, backend_tests, doubling_fragments, error_codes, spawn_app};
 
 const PROGRESS: &str = "mutation($t: ID!, $v: Int, $c: String) { reportProgress(input: \
     {taskId: $t, percent: 30, note: \"进展\", expectedVersion: $v, commandId: $c}) { version } }";
 
-macro_rules! on_both {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn sqlite() {
-                super::$name(duban_tests::Backend::Sqlite).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn postgres() {
-                super::$name(duban_tests::Backend::Postgres).await;
-            }
-        }
-    };
-}
-
-on_both!(an_over_long_command_id_is_bad_input_and_records_nothing);
-on_both!(one_command_id_raced_by_eight_clients_gets_one_answer);
-on_both!(a_department_not_on_a_task_learns_nothing_of_its_version);
-on_both!(lenient_dates_and_control_characters_are_refused);
-on_both!(duplicate_json_keys_are_refused);
-on_both!(a_stalled_body_is_answered_and_closed_promptly);
-on_both!(a_department_reads_no_other_departments_task_by_any_path);
+backend_tests!(
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    an_over_long_command_id_is_bad_input_and_records_nothing,
+    one_command_id_raced_by_eight_clients_gets_one_answer,
+    a_department_not_on_a_task_learns_nothing_of_its_version,
+    lenient_dates_and_control_characters_are_refused,
+    duplicate_json_keys_are_refused,
+    a_stalled_body_is_answered_and_closed_promptly,
+    a_department_reads_no_other_departments_task_by_any_path,
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fragments_that_expand_exponentially_are_refused_at_once() {

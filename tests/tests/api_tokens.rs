@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use duban_store::Db;
-use duban_tests::{Backend, TestApp, spawn_app};
+use duban_tests::{Backend, TestApp, backend_tests, spawn_app};
 
 #[path = "api_tokens/outage.rs"]
 mod outage;
@@ -54,56 +54,51 @@ async fn other_connection(app: &TestApp) -> Db {
         .db()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_token_revoked_by_another_process_is_refused_and_others_keep_working() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        let dept = app.department("财政局").await;
-        let token = app.department_token(&dept).await;
-        // Used a few times first, so that a server that keeps tokens has this one.
-        for _ in 0..3 {
-            let me = app.ok(&token, ME, json!({})).await;
-            assert_eq!(me["me"]["role"], "DEPARTMENT");
-        }
-        let other = other_connection(&app).await;
-        let revoked =
-            duban::auth::revoke_token(&other, &format!("dept {dept}"), app.app.clock.now())
-                .await
-                .expect("revoke");
-        assert_eq!(revoked, 1);
-        let took = refused_from_now_on(&app, &token).await;
-        eprintln!("{backend:?}: refused {took:?} after the revocation committed");
-        let me = app.ok(&app.office, ME, json!({})).await;
-        assert_eq!(me["me"]["role"], "OFFICE", "the other tokens still work");
-        app.stop().await;
+backend_tests!(a_token_revoked_by_another_process_is_refused_and_others_keep_working);
+async fn a_token_revoked_by_another_process_is_refused_and_others_keep_working(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let dept = app.department("财政局").await;
+    let token = app.department_token(&dept).await;
+    // Used a few times first, so that a server that keeps tokens has this one.
+    for _ in 0..3 {
+        let me = app.ok(&token, ME, json!({})).await;
+        assert_eq!(me["me"]["role"], "DEPARTMENT");
     }
+    let other = other_connection(&app).await;
+    let revoked = duban::auth::revoke_token(&other, &format!("dept {dept}"), app.app.clock.now())
+        .await
+        .expect("revoke");
+    assert_eq!(revoked, 1);
+    let took = refused_from_now_on(&app, &token).await;
+    eprintln!("{backend:?}: refused {took:?} after the revocation committed");
+    let me = app.ok(&app.office, ME, json!({})).await;
+    assert_eq!(me["me"]["role"], "OFFICE", "the other tokens still work");
+    app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_token_deleted_by_hand_is_refused() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        for _ in 0..3 {
-            app.ok(&app.auditor, ME, json!({})).await;
-        }
-        let sql = "DELETE FROM api_tokens WHERE name = 'test auditor'";
-        let deleted = match other_connection(&app).await {
-            Db::Sqlite(pool) => sqlx::query(sql)
-                .execute(&pool)
-                .await
-                .map(|r| r.rows_affected()),
-            Db::Postgres(pool) => sqlx::query(sql)
-                .execute(&pool)
-                .await
-                .map(|r| r.rows_affected()),
-        };
-        assert_eq!(deleted.expect("delete the token"), 1);
-        refused_from_now_on(&app, &app.auditor).await;
-        app.ok(&app.office, ME, json!({})).await;
-        app.stop().await;
+backend_tests!(a_token_deleted_by_hand_is_refused);
+async fn a_token_deleted_by_hand_is_refused(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    for _ in 0..3 {
+        app.ok(&app.auditor, ME, json!({})).await;
     }
+    let sql = "DELETE FROM api_tokens WHERE name = 'test auditor'";
+    let deleted = match other_connection(&app).await {
+        Db::Sqlite(pool) => sqlx::query(sql)
+            .execute(&pool)
+            .await
+            .map(|r| r.rows_affected()),
+        Db::Postgres(pool) => sqlx::query(sql)
+            .execute(&pool)
+            .await
+            .map(|r| r.rows_affected()),
+    };
+    assert_eq!(deleted.expect("delete the token"), 1);
+    refused_from_now_on(&app, &app.auditor).await;
+    app.ok(&app.office, ME, json!({})).await;
+    app.stop().await;
 }

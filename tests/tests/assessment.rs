@@ -26,7 +26,7 @@ use assessment::support::{
     ASSESSMENT, SURVEY_2024, SURVEY_2025, file, import, import_xlsx, indicator, items_of, xlsx,
 };
 use duban::App;
-use duban_tests::{Backend, TestApp, spawn_app};
+use duban_tests::{Backend, TestApp, backend_tests, spawn_app};
 
 const CHANGFENG: &str = "长风初级中学";
 
@@ -196,15 +196,10 @@ async fn survey_to_one_item_and_back(backend: Backend) {
     assert!(not_csv.to_string().contains("file"), "{not_csv}");
 }
 
-#[tokio::test]
-async fn survey_to_one_item_and_back_sqlite() {
-    survey_to_one_item_and_back(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn survey_to_one_item_and_back_postgres() {
-    survey_to_one_item_and_back(Backend::Postgres).await;
-}
+backend_tests!(
+    #[tokio::test]
+    survey_to_one_item_and_back
+);
 
 /// The types of every event in the log (read page by page: a page may be short).
 async fn event_types(app: &TestApp) -> Vec<String> {
@@ -272,12 +267,7 @@ async fn two_apps_and_a_replay_raise_each_item_once(backend: Backend) {
     assert_eq!(fresh.assessment.book().schools.len(), 2);
 }
 
-#[tokio::test]
-async fn two_apps_and_a_replay_raise_each_item_once_sqlite() {
-    two_apps_and_a_replay_raise_each_item_once(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn two_apps_and_a_replay_raise_each_item_once_postgres() {
-    two_apps_and_a_replay_raise_each_item_once(Backend::Postgres).await;
-}
+backend_tests!(
+    #[tokio::test]
+    two_apps_and_a_replay_raise_each_item_once
+);

@@ -11,7 +11,7 @@
 //!   the circular's title and the 公文 fonts; the circular's Markdown and the ledger's
 //!   CSV and XLSX download; no request goes anywhere but the server.
 //!   Screenshots of each screen go to `target/console-e2e/<backend>/`.
-//! - Over plain HTTP ([`http`]): the console's files, the first screen's size, the error
+//! - Over plain HTTP ([`console_browser::http`]): the console's files, the first screen's size, the error
 //!   messages, and the circular exports.
 
 use std::path::{Path, PathBuf};
@@ -21,13 +21,11 @@ use tokio::process::Command;
 
 use duban::Clock;
 use duban_tests::process::run_cli;
-use duban_tests::{Backend, TestApp, fresh_db, spawn_app_on};
+use duban_tests::{Backend, TestApp, backend_tests, fresh_db, spawn_app_on};
 
 mod console_browser {
     pub mod http;
 }
-
-use console_browser::http;
 
 pub(crate) const DEPARTMENT: &str = "教育局";
 
@@ -84,7 +82,7 @@ pub(crate) async fn graphql_circular(
         .to_string()
 }
 
-async fn browser_scenario(backend: Backend) {
+async fn console_scenario_in_headless_chromium(backend: Backend) {
     let Some(db) = fresh_db(backend).await else {
         return;
     };
@@ -200,22 +198,4 @@ async fn browser_scenario(backend: Backend) {
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn console_scenario_in_headless_chromium_sqlite() {
-    browser_scenario(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn console_scenario_in_headless_chromium_postgres() {
-    browser_scenario(Backend::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn console_files_and_circular_exports_sqlite() {
-    http::files_and_exports(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn console_files_and_circular_exports_postgres() {
-    http::files_and_exports(Backend::Postgres).await;
-}
+backend_tests!(console_scenario_in_headless_chromium);

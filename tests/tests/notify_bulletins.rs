@@ -14,7 +14,7 @@ use duban_domain::time::Quarter;
 use duban_store::RecordedEvent;
 use duban_tests::history::{assign, at, measure, plan};
 use duban_tests::receiver::{Received, Receiver, always_ok};
-use duban_tests::{Backend, TestApp, fresh_db, spawn_app_on, test_now};
+use duban_tests::{Backend, TestApp, backend_tests, fresh_db, spawn_app_on, test_now};
 
 #[path = "notify_delivery/kit.rs"]
 #[expect(dead_code, reason = "the bulletin tests use part of the delivery kit")]
@@ -55,7 +55,7 @@ fn digest_of(r: &Received) -> bool {
     r.body["type"] == "WeeklyDigestDue"
 }
 
-async fn weekly_digest(backend: Backend) {
+async fn weekly_digests_reach_their_departments(backend: Backend) {
     let Some(db) = fresh_db(backend).await else {
         println!("skipped: {backend:?} not configured (DUBAN_TEST_POSTGRES_URL)");
         return;
@@ -199,7 +199,7 @@ async fn weekly_digest(backend: Backend) {
     t.stop().await;
 }
 
-async fn quarterly_circular(backend: Backend) {
+async fn the_quarterly_circular_reaches_the_office(backend: Backend) {
     let Some(db) = fresh_db(backend).await else {
         println!("skipped: {backend:?} not configured (DUBAN_TEST_POSTGRES_URL)");
         return;
@@ -294,22 +294,6 @@ async fn quarterly_circular(backend: Backend) {
     t.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn weekly_digests_reach_their_departments_sqlite() {
-    weekly_digest(Backend::Sqlite).await;
-}
+backend_tests!(weekly_digests_reach_their_departments);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn weekly_digests_reach_their_departments_postgres() {
-    weekly_digest(Backend::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_quarterly_circular_reaches_the_office_sqlite() {
-    quarterly_circular(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_quarterly_circular_reaches_the_office_postgres() {
-    quarterly_circular(Backend::Postgres).await;
-}
+backend_tests!(the_quarterly_circular_reaches_the_office);

@@ -19,7 +19,7 @@ use duban_tests::process::{
     Rng, Server, create_token, full_size, gql_ok, plan_with_tasks, run_cli,
 };
 use duban_tests::receiver::{Behaviour, Receiver, always_ok};
-use duban_tests::{Backend, fresh_db};
+use duban_tests::{Backend, backend_tests, fresh_db};
 
 const ENV: [(&str, &str); 4] = [
     ("DUBAN_ALLOW_PRIVATE_ENDPOINTS", "true"),
@@ -31,17 +31,18 @@ const ENV: [(&str, &str); 4] = [
 const URGE: &str =
     "mutation($t: ID!) { urgeTask(input: {taskId: $t, note: \"请加快进度\"}) { id } }";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn deliveries_survive_kill_9_in_order_at_least_once() {
+backend_tests!(
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    deliveries_survive_kill_9_in_order_at_least_once
+);
+async fn deliveries_survive_kill_9_in_order_at_least_once(backend: Backend) {
     let rounds = if full_size() { 12 } else { 4 };
     let mut rng = Rng::from_env("DUBAN_RELIABILITY_SEED");
-    for backend in Backend::ALL {
-        let Some(db) = fresh_db(backend).await else {
-            println!("skipped: {backend:?} not configured (DUBAN_TEST_POSTGRES_URL)");
-            continue;
-        };
-        crash_rounds(backend, &db.url(), rounds, &mut rng).await;
-    }
+    let Some(db) = fresh_db(backend).await else {
+        println!("skipped: {backend:?} not configured (DUBAN_TEST_POSTGRES_URL)");
+        return;
+    };
+    crash_rounds(backend, &db.url(), rounds, &mut rng).await;
 }
 
 async fn crash_rounds(backend: Backend, url: &str, rounds: usize, rng: &mut Rng) {

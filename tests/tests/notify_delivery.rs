@@ -15,7 +15,7 @@ use serde_json::json;
 
 use duban::notify::sign::verify_webhook_signature;
 use duban_tests::receiver::{Behaviour, Receiver, always_ok};
-use duban_tests::{Backend, TestApp, spawn_app};
+use duban_tests::{Backend, TestApp, backend_tests, spawn_app};
 
 use kit::{add, config, drained, in_order_without_new_ids, notices, unreliable};
 
@@ -258,22 +258,6 @@ impl DeliveryWorld for TestApp {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn delivers_every_notice_sqlite() {
-    delivers_every_notice(Backend::Sqlite).await;
-}
+backend_tests!(delivers_every_notice);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn delivers_every_notice_postgres() {
-    delivers_every_notice(Backend::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_dead_receiver_fails_then_drains_sqlite() {
-    a_dead_receiver_fails_then_drains(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_dead_receiver_fails_then_drains_postgres() {
-    a_dead_receiver_fails_then_drains(Backend::Postgres).await;
-}
+backend_tests!(a_dead_receiver_fails_then_drains);

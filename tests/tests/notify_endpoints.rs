@@ -5,7 +5,7 @@
 use duban::ops::endpoint::AddEndpoint;
 use duban_domain::Actor;
 use duban_domain::endpoint::{EndpointCommand, EndpointKind};
-use duban_tests::{Backend, fresh_db, spawn_app_on, test_now};
+use duban_tests::{Backend, backend_tests, fresh_db, spawn_app_on, test_now};
 
 fn add(kind: EndpointKind, url: Option<&str>, allow_private: bool) -> AddEndpoint {
     AddEndpoint {
@@ -138,12 +138,7 @@ async fn endpoints_are_events_and_keep_their_secret(backend: Backend) {
     t.stop().await;
 }
 
-#[tokio::test]
-async fn endpoints_are_events_and_keep_their_secret_sqlite() {
-    endpoints_are_events_and_keep_their_secret(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn endpoints_are_events_and_keep_their_secret_postgres() {
-    endpoints_are_events_and_keep_their_secret(Backend::Postgres).await;
-}
+backend_tests!(
+    #[tokio::test]
+    endpoints_are_events_and_keep_their_secret
+);

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use duban::App;
 use duban_tests::history::{assign, at, extend, measure, plan};
-use duban_tests::{Backend, TestApp, fresh_db, spawn_app_on, test_now};
+use duban_tests::{Backend, TestApp, backend_tests, fresh_db, spawn_app_on, test_now};
 
 /// The `TaskReminderDue` events of a task, as (due, daysBefore), read through the API.
 async fn reminders(app: &TestApp, task: &str) -> Vec<(String, i64)> {
@@ -33,7 +33,7 @@ async fn reminders(app: &TestApp, task: &str) -> Vec<(String, i64)> {
         .collect()
 }
 
-async fn reminders_once_across_servers(backend: Backend) {
+async fn reminders_fall_due_once_across_servers(backend: Backend) {
     let Some(db) = fresh_db(backend).await else {
         println!("skipped: {backend:?} not configured (DUBAN_TEST_POSTGRES_URL)");
         return;
@@ -99,12 +99,4 @@ async fn reminders_once_across_servers(backend: Backend) {
     app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reminders_fall_due_once_across_servers_sqlite() {
-    reminders_once_across_servers(Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reminders_fall_due_once_across_servers_postgres() {
-    reminders_once_across_servers(Backend::Postgres).await;
-}
+backend_tests!(reminders_fall_due_once_across_servers);

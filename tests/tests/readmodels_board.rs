@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use duban_tests::history::{assign, at, close, escalate, measure, plan, progress, submit, tick};
-use duban_tests::{Backend, TestApp, spawn_app};
+use duban_tests::{Backend, TestApp, backend_tests, spawn_app};
 
 const BOARD: &str = "query($p: ID) { board(planId: $p) { asOf \
     rows { department { name } light averageProgress counts { ...C } } \
@@ -102,162 +102,166 @@ fn row<'a>(board: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no row for {name}: {board}"))
 }
 
-#[tokio::test]
-async fn board_rows_counts_lights_and_agenda() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        let w = world(&app).await;
-        let b = board(&app, &app.office, Some(&w.plan)).await;
-        let names: Vec<&str> = b["rows"]
-            .as_array()
-            .expect("rows")
-            .iter()
-            .map(|r| r["department"]["name"].as_str().expect("name"))
-            .collect();
-        // RED first, then YELLOW, then GREEN; by name within a light.
+backend_tests!(
+    #[tokio::test]
+    board_rows_counts_lights_and_agenda
+);
+async fn board_rows_counts_lights_and_agenda(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let w = world(&app).await;
+    let b = board(&app, &app.office, Some(&w.plan)).await;
+    let names: Vec<&str> = b["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| r["department"]["name"].as_str().expect("name"))
+        .collect();
+    // RED first, then YELLOW, then GREEN; by name within a light.
+    assert_eq!(
+        names,
+        ["财政局", "人社局", "教育局", "住建局", "卫健委"],
+        "{backend:?}"
+    );
+    let expected = [
+        ("财政局", "RED", [1, 1, 0, 0, 1, 1, 0], 30.0),
+        ("人社局", "YELLOW", [1, 0, 1, 0, 0, 0, 0], 79.0),
+        ("教育局", "YELLOW", [1, 0, 0, 0, 0, 0, 0], 0.0),
+        ("住建局", "GREEN", [2, 0, 1, 0, 0, 0, 0], 45.0),
+        ("卫健委", "GREEN", [2, 0, 0, 1, 0, 0, 1], 0.0),
+    ];
+    for (name, light, c, average) in expected {
+        let r = row(&b, name);
+        assert_eq!(r["light"], light, "{backend:?} {name}: {r}");
+        assert_eq!(r["counts"], counts(c), "{backend:?} {name}");
         assert_eq!(
-            names,
-            ["财政局", "人社局", "教育局", "住建局", "卫健委"],
-            "{backend:?}"
+            r["averageProgress"].as_f64(),
+            Some(average),
+            "{backend:?} {name}"
         );
-        let expected = [
-            ("财政局", "RED", [1, 1, 0, 0, 1, 1, 0], 30.0),
-            ("人社局", "YELLOW", [1, 0, 1, 0, 0, 0, 0], 79.0),
-            ("教育局", "YELLOW", [1, 0, 0, 0, 0, 0, 0], 0.0),
-            ("住建局", "GREEN", [2, 0, 1, 0, 0, 0, 0], 45.0),
-            ("卫健委", "GREEN", [2, 0, 0, 1, 0, 0, 1], 0.0),
-        ];
-        for (name, light, c, average) in expected {
-            let r = row(&b, name);
-            assert_eq!(r["light"], light, "{backend:?} {name}: {r}");
-            assert_eq!(r["counts"], counts(c), "{backend:?} {name}");
-            assert_eq!(
-                r["averageProgress"].as_f64(),
-                Some(average),
-                "{backend:?} {name}"
-            );
-        }
-        assert_eq!(b["totals"], counts([7, 1, 2, 1, 1, 1, 1]), "{backend:?}");
-        let agenda: Vec<&str> = b["agenda"]
-            .as_array()
-            .expect("agenda")
-            .iter()
-            .map(|t| t["id"].as_str().expect("id"))
-            .collect();
-        // Overdue, escalated, at risk (by due date: due soon, then stale), awaiting
-        // verification.
-        let order = [&w.overdue, &w.escalated, &w.at_risk, &w.stale, &w.pending];
-        assert_eq!(agenda, order.map(String::as_str), "{backend:?}");
-        let as_of = chrono::DateTime::parse_from_rfc3339(b["asOf"].as_str().expect("asOf"))
-            .expect("asOf is RFC 3339");
-        assert_eq!(as_of, app.app.clock.now(), "{backend:?}");
-        app.stop().await;
     }
+    assert_eq!(b["totals"], counts([7, 1, 2, 1, 1, 1, 1]), "{backend:?}");
+    let agenda: Vec<&str> = b["agenda"]
+        .as_array()
+        .expect("agenda")
+        .iter()
+        .map(|t| t["id"].as_str().expect("id"))
+        .collect();
+    // Overdue, escalated, at risk (by due date: due soon, then stale), awaiting
+    // verification.
+    let order = [&w.overdue, &w.escalated, &w.at_risk, &w.stale, &w.pending];
+    assert_eq!(agenda, order.map(String::as_str), "{backend:?}");
+    let as_of = chrono::DateTime::parse_from_rfc3339(b["asOf"].as_str().expect("asOf"))
+        .expect("asOf is RFC 3339");
+    assert_eq!(as_of, app.app.clock.now(), "{backend:?}");
+    app.stop().await;
 }
 
-#[tokio::test]
-async fn board_is_scoped_by_plan_and_readable_by_every_role() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        let w = world(&app).await;
-        let scoped = board(&app, &app.office, Some(&w.plan)).await;
-        let everything = board(&app, &app.office, None).await;
-        // The other plan's overdue task turns 住建局 RED only on the unscoped board.
-        assert_eq!(row(&scoped, "住建局")["light"], "GREEN", "{backend:?}");
-        assert_eq!(row(&everything, "住建局")["light"], "RED", "{backend:?}");
-        assert_eq!(row(&everything, "住建局")["counts"]["overdue"], 1);
-        assert_eq!(everything["totals"]["overdue"], 2, "{backend:?}");
-        assert_eq!(everything["rows"][0]["light"], "RED");
-        assert_eq!(everything["rows"][1]["light"], "RED");
-        let hr = app.department("民政局").await;
-        let dept_token = app.department_token(&hr).await;
-        // A department reads the county's rows and counts; the agenda names only its
-        // own tasks (民政局 has none).
-        let mut for_department = scoped.clone();
-        for_department["agenda"] = json!([]);
-        assert_eq!(
-            board(&app, &dept_token, Some(&w.plan)).await,
-            for_department
-        );
-        assert_eq!(board(&app, &app.auditor, Some(&w.plan)).await, scoped);
-        let (status, body) = app.gql(None, BOARD, json!({})).await;
-        assert_eq!(status, 401, "{body}");
-        app.stop().await;
-    }
+backend_tests!(
+    #[tokio::test]
+    board_is_scoped_by_plan_and_readable_by_every_role
+);
+async fn board_is_scoped_by_plan_and_readable_by_every_role(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let w = world(&app).await;
+    let scoped = board(&app, &app.office, Some(&w.plan)).await;
+    let everything = board(&app, &app.office, None).await;
+    // The other plan's overdue task turns 住建局 RED only on the unscoped board.
+    assert_eq!(row(&scoped, "住建局")["light"], "GREEN", "{backend:?}");
+    assert_eq!(row(&everything, "住建局")["light"], "RED", "{backend:?}");
+    assert_eq!(row(&everything, "住建局")["counts"]["overdue"], 1);
+    assert_eq!(everything["totals"]["overdue"], 2, "{backend:?}");
+    assert_eq!(everything["rows"][0]["light"], "RED");
+    assert_eq!(everything["rows"][1]["light"], "RED");
+    let hr = app.department("民政局").await;
+    let dept_token = app.department_token(&hr).await;
+    // A department reads the county's rows and counts; the agenda names only its
+    // own tasks (民政局 has none).
+    let mut for_department = scoped.clone();
+    for_department["agenda"] = json!([]);
+    assert_eq!(
+        board(&app, &dept_token, Some(&w.plan)).await,
+        for_department
+    );
+    assert_eq!(board(&app, &app.auditor, Some(&w.plan)).await, scoped);
+    let (status, body) = app.gql(None, BOARD, json!({})).await;
+    assert_eq!(status, 401, "{body}");
+    app.stop().await;
 }
 
-#[tokio::test]
-async fn agenda_pages_with_first() {
+backend_tests!(
+    #[tokio::test]
+    agenda_pages_with_first
+);
+async fn agenda_pages_with_first(backend: Backend) {
     const PAGED: &str = "query($p: ID, $n: Int) { board(planId: $p) { \
         agenda(first: $n) { id } all: agenda { id } } }";
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        let w = world(&app).await;
-        let ids = |v: &Value| -> Vec<String> {
-            v.as_array()
-                .expect("agenda")
-                .iter()
-                .map(|t| t["id"].as_str().expect("id").to_string())
-                .collect()
-        };
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let w = world(&app).await;
+    let ids = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .expect("agenda")
+            .iter()
+            .map(|t| t["id"].as_str().expect("id").to_string())
+            .collect()
+    };
+    let b = app
+        .ok(&app.office, PAGED, json!({ "p": w.plan, "n": 2 }))
+        .await["board"]
+        .clone();
+    let all = ids(&b["all"]);
+    assert_eq!(all.len(), 5, "{backend:?}");
+    assert_eq!(
+        ids(&b["agenda"]),
+        all[..2],
+        "{backend:?}: the top of the agenda"
+    );
+    for n in [0, 5, 100] {
         let b = app
-            .ok(&app.office, PAGED, json!({ "p": w.plan, "n": 2 }))
+            .ok(&app.office, PAGED, json!({ "p": w.plan, "n": n }))
             .await["board"]
             .clone();
-        let all = ids(&b["all"]);
-        assert_eq!(all.len(), 5, "{backend:?}");
-        assert_eq!(
-            ids(&b["agenda"]),
-            all[..2],
-            "{backend:?}: the top of the agenda"
-        );
-        for n in [0, 5, 100] {
-            let b = app
-                .ok(&app.office, PAGED, json!({ "p": w.plan, "n": n }))
-                .await["board"]
-                .clone();
-            assert_eq!(ids(&b["agenda"]), all[..n.min(5)], "{backend:?} first: {n}");
-        }
-        app.fails(
-            &app.office,
-            PAGED,
-            json!({ "p": w.plan, "n": -1 }),
-            "BAD_USER_INPUT",
-        )
-        .await;
-        app.stop().await;
+        assert_eq!(ids(&b["agenda"]), all[..n.min(5)], "{backend:?} first: {n}");
     }
+    app.fails(
+        &app.office,
+        PAGED,
+        json!({ "p": w.plan, "n": -1 }),
+        "BAD_USER_INPUT",
+    )
+    .await;
+    app.stop().await;
 }
 
-#[tokio::test]
-async fn a_cached_board_follows_new_events_and_the_clock() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        let w = world(&app).await;
-        let light = |b: &Value| row(b, "教育局")["light"].clone();
-        // 09:00 is exactly 30 days after the assignment: stale.
-        let first = board(&app, &app.office, Some(&w.plan)).await;
-        assert_eq!(light(&first), "YELLOW", "{backend:?}");
-        assert_eq!(board(&app, &app.office, Some(&w.plan)).await, first);
-        // One second earlier it is not stale yet, and 09:00 again it is.
-        at(&app, "2025-07-01T08:59:59+08:00");
-        let earlier = board(&app, &app.office, Some(&w.plan)).await;
-        assert_eq!(light(&earlier), "GREEN", "{backend:?}: {earlier}");
-        at(&app, "2025-07-01T09:00:00+08:00");
-        assert_eq!(board(&app, &app.office, Some(&w.plan)).await, first);
-        // A progress report (a new event) makes it fresh at the same instant.
-        progress(&app, &app.office, &w.stale, 10, "已启动").await;
-        let after = board(&app, &app.office, Some(&w.plan)).await;
-        assert_eq!(light(&after), "GREEN", "{backend:?}: {after}");
-        assert_eq!(after["asOf"], first["asOf"]);
-        app.stop().await;
-    }
+backend_tests!(
+    #[tokio::test]
+    a_cached_board_follows_new_events_and_the_clock
+);
+async fn a_cached_board_follows_new_events_and_the_clock(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let w = world(&app).await;
+    let light = |b: &Value| row(b, "教育局")["light"].clone();
+    // 09:00 is exactly 30 days after the assignment: stale.
+    let first = board(&app, &app.office, Some(&w.plan)).await;
+    assert_eq!(light(&first), "YELLOW", "{backend:?}");
+    assert_eq!(board(&app, &app.office, Some(&w.plan)).await, first);
+    // One second earlier it is not stale yet, and 09:00 again it is.
+    at(&app, "2025-07-01T08:59:59+08:00");
+    let earlier = board(&app, &app.office, Some(&w.plan)).await;
+    assert_eq!(light(&earlier), "GREEN", "{backend:?}: {earlier}");
+    at(&app, "2025-07-01T09:00:00+08:00");
+    assert_eq!(board(&app, &app.office, Some(&w.plan)).await, first);
+    // A progress report (a new event) makes it fresh at the same instant.
+    progress(&app, &app.office, &w.stale, 10, "已启动").await;
+    let after = board(&app, &app.office, Some(&w.plan)).await;
+    assert_eq!(light(&after), "GREEN", "{backend:?}: {after}");
+    assert_eq!(after["asOf"], first["asOf"]);
+    app.stop().await;
 }

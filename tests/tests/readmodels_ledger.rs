@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use duban_tests::history::{Finding, assign, at, close, measure, plan, rectification, tick};
-use duban_tests::{Backend, TestApp, spawn_app};
+use duban_tests::{Backend, TestApp, backend_tests, spawn_app};
 
 #[path = "readmodels_ledger/export.rs"]
 mod export;
@@ -97,82 +97,83 @@ async fn ids(app: &TestApp, token: &str, filter: Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn ledger_filters_paging_and_department_scope() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        let w = world(&app).await;
-        let [r1, r2, r3, r4] = w.items.clone();
-        let o = app.office.clone();
-        let cases = [
-            (json!({}), vec![&r1, &r2, &r3, &r4]),
-            (json!({ "source": "AUDIT" }), vec![&r2]),
-            (json!({ "unit": "实验小学" }), vec![&r1, &r3]),
-            (json!({ "status": ["CLOSED"] }), vec![&r3, &r4]),
-            (json!({ "overdue": true }), vec![&r2]),
-            (json!({ "overdue": false }), vec![&r1, &r3, &r4]),
-            (json!({ "departmentId": w.fin }), vec![&r2, &r4]),
-            (
-                json!({ "departmentId": w.housing, "status": ["CLOSED"] }),
-                vec![&r4],
-            ),
-        ];
-        for (filter, expected) in cases {
-            let got = ids(&app, &o, filter.clone()).await;
-            let expected: Vec<&str> = expected.into_iter().map(String::as_str).collect();
-            assert_eq!(got, expected, "{backend:?} filter {filter}");
-        }
-        let all = app.ok(&o, LEDGER, json!({})).await;
-        let nodes = &all["rectificationLedger"]["nodes"];
-        assert_eq!(
-            nodes[0]["rectification"],
-            json!({ "source": "SUPERVISION", "finding": "音乐教室面积不足", "standard": "96㎡",
-                    "measured": "72㎡", "unit": "实验小学", "severity": 2 })
-        );
-        assert_eq!(nodes[0]["lead"]["name"], "住建局");
-        assert_eq!(nodes[0]["due"], "2025-09-30");
-        assert_eq!(
-            (&nodes[2]["status"], &nodes[2]["closedLate"]),
-            (&json!("CLOSED"), &json!(true))
-        );
-        assert_eq!(
-            (&nodes[3]["status"], &nodes[3]["closedLate"]),
-            (&json!("CLOSED"), &json!(false))
-        );
-
-        // Paging: two pages, no gaps, no repeats.
-        let first = app.ok(&o, LEDGER, json!({ "n": 3 })).await["rectificationLedger"].clone();
-        assert_eq!(first["pageInfo"]["hasNextPage"], true);
-        let cursor = first["pageInfo"]["endCursor"].clone();
-        let rest =
-            app.ok(&o, LEDGER, json!({ "n": 3, "a": cursor })).await["rectificationLedger"].clone();
-        assert_eq!(rest["pageInfo"]["hasNextPage"], false);
-        let paged: Vec<&str> = [&first, &rest]
-            .iter()
-            .flat_map(|p| p["nodes"].as_array().expect("nodes").iter())
-            .map(|n| n["id"].as_str().expect("id"))
-            .collect();
-        assert_eq!(
-            paged,
-            [&r1, &r2, &r3, &r4].map(String::as_str),
-            "{backend:?}"
-        );
-
-        // A department sees the rows it leads or cooperates on, and nobody else's.
-        let housing = app.department_token(&w.housing).await;
-        assert_eq!(
-            ids(&app, &housing, json!({})).await,
-            [&r1, &r4].map(String::as_str)
-        );
-        let fin = app.department_token(&w.fin).await;
-        assert_eq!(
-            ids(&app, &fin, json!({})).await,
-            [&r2, &r4].map(String::as_str)
-        );
-        let theirs = json!({ "f": { "departmentId": w.fin } });
-        app.fails(&housing, LEDGER, theirs, "FORBIDDEN").await;
-        app.stop().await;
+backend_tests!(
+    #[tokio::test]
+    ledger_filters_paging_and_department_scope
+);
+async fn ledger_filters_paging_and_department_scope(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let w = world(&app).await;
+    let [r1, r2, r3, r4] = w.items.clone();
+    let o = app.office.clone();
+    let cases = [
+        (json!({}), vec![&r1, &r2, &r3, &r4]),
+        (json!({ "source": "AUDIT" }), vec![&r2]),
+        (json!({ "unit": "实验小学" }), vec![&r1, &r3]),
+        (json!({ "status": ["CLOSED"] }), vec![&r3, &r4]),
+        (json!({ "overdue": true }), vec![&r2]),
+        (json!({ "overdue": false }), vec![&r1, &r3, &r4]),
+        (json!({ "departmentId": w.fin }), vec![&r2, &r4]),
+        (
+            json!({ "departmentId": w.housing, "status": ["CLOSED"] }),
+            vec![&r4],
+        ),
+    ];
+    for (filter, expected) in cases {
+        let got = ids(&app, &o, filter.clone()).await;
+        let expected: Vec<&str> = expected.into_iter().map(String::as_str).collect();
+        assert_eq!(got, expected, "{backend:?} filter {filter}");
     }
+    let all = app.ok(&o, LEDGER, json!({})).await;
+    let nodes = &all["rectificationLedger"]["nodes"];
+    assert_eq!(
+        nodes[0]["rectification"],
+        json!({ "source": "SUPERVISION", "finding": "音乐教室面积不足", "standard": "96㎡",
+                "measured": "72㎡", "unit": "实验小学", "severity": 2 })
+    );
+    assert_eq!(nodes[0]["lead"]["name"], "住建局");
+    assert_eq!(nodes[0]["due"], "2025-09-30");
+    assert_eq!(
+        (&nodes[2]["status"], &nodes[2]["closedLate"]),
+        (&json!("CLOSED"), &json!(true))
+    );
+    assert_eq!(
+        (&nodes[3]["status"], &nodes[3]["closedLate"]),
+        (&json!("CLOSED"), &json!(false))
+    );
+
+    // Paging: two pages, no gaps, no repeats.
+    let first = app.ok(&o, LEDGER, json!({ "n": 3 })).await["rectificationLedger"].clone();
+    assert_eq!(first["pageInfo"]["hasNextPage"], true);
+    let cursor = first["pageInfo"]["endCursor"].clone();
+    let rest =
+        app.ok(&o, LEDGER, json!({ "n": 3, "a": cursor })).await["rectificationLedger"].clone();
+    assert_eq!(rest["pageInfo"]["hasNextPage"], false);
+    let paged: Vec<&str> = [&first, &rest]
+        .iter()
+        .flat_map(|p| p["nodes"].as_array().expect("nodes").iter())
+        .map(|n| n["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(
+        paged,
+        [&r1, &r2, &r3, &r4].map(String::as_str),
+        "{backend:?}"
+    );
+
+    // A department sees the rows it leads or cooperates on, and nobody else's.
+    let housing = app.department_token(&w.housing).await;
+    assert_eq!(
+        ids(&app, &housing, json!({})).await,
+        [&r1, &r4].map(String::as_str)
+    );
+    let fin = app.department_token(&w.fin).await;
+    assert_eq!(
+        ids(&app, &fin, json!({})).await,
+        [&r2, &r4].map(String::as_str)
+    );
+    let theirs = json!({ "f": { "departmentId": w.fin } });
+    app.fails(&housing, LEDGER, theirs, "FORBIDDEN").await;
+    app.stop().await;
 }

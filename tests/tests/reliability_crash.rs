@@ -23,7 +23,7 @@ use duban_tests::log_audit::{assert_recorded_once, whole_log};
 use duban_tests::process::{
     REPORT_PROGRESS, Rng, Server, create_token, full_size, gql, gql_ok, plan_with_tasks, wait_ready,
 };
-use duban_tests::{Backend, fresh_db, test_now};
+use duban_tests::{Backend, backend_tests, fresh_db, test_now};
 
 const CLIENTS: usize = 16;
 const TASKS: usize = 32;
@@ -45,16 +45,17 @@ struct Seen {
     refused: Vec<String>,
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn acknowledged_commands_survive_kill_9_exactly_once() {
+backend_tests!(
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    acknowledged_commands_survive_kill_9_exactly_once
+);
+async fn acknowledged_commands_survive_kill_9_exactly_once(backend: Backend) {
     let rounds = if full_size() { 20 } else { 3 };
     let mut rng = Rng::from_env("DUBAN_RELIABILITY_SEED");
-    for backend in Backend::ALL {
-        let Some(db) = fresh_db(backend).await else {
-            continue;
-        };
-        crash_rounds(backend, &db.url(), rounds, &mut rng).await;
-    }
+    let Some(db) = fresh_db(backend).await else {
+        return;
+    };
+    crash_rounds(backend, &db.url(), rounds, &mut rng).await;
 }
 
 async fn crash_rounds(backend: Backend, url: &str, rounds: usize, rng: &mut Rng) {

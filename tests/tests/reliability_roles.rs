@@ -25,7 +25,7 @@ mod world;
 
 use serde_json::{Value, json};
 
-use duban_tests::{Backend, error_codes};
+use duban_tests::{Backend, backend_tests, error_codes};
 
 use case::Case;
 use world::{Who, World};
@@ -105,151 +105,141 @@ async fn case_for(name: &str, kind: &str, w: &World, who: Who) -> Option<Case> {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_operation_enforces_its_role_rule_for_every_role() {
-    for backend in Backend::ALL {
-        let Some(w) = World::build(backend).await else {
-            continue;
-        };
-        let operations = served_operations(&w).await;
-        assert!(operations.len() > 20, "introspection found {operations:?}");
-        let mut missing = Vec::new();
-        let mut failures = Vec::new();
-        let mut cells = 0;
-        for (kind, name) in &operations {
-            if *kind == "subscription" {
-                if !SUBSCRIPTIONS.contains(&name.as_str()) {
-                    missing.push(format!("subscription {name}"));
-                }
-                continue;
+backend_tests!(every_operation_enforces_its_role_rule_for_every_role);
+async fn every_operation_enforces_its_role_rule_for_every_role(backend: Backend) {
+    let Some(w) = World::build(backend).await else {
+        return;
+    };
+    let operations = served_operations(&w).await;
+    assert!(operations.len() > 20, "introspection found {operations:?}");
+    let mut missing = Vec::new();
+    let mut failures = Vec::new();
+    let mut cells = 0;
+    for (kind, name) in &operations {
+        if *kind == "subscription" {
+            if !SUBSCRIPTIONS.contains(&name.as_str()) {
+                missing.push(format!("subscription {name}"));
             }
-            let mut row = Vec::new();
-            for who in Who::ALL {
-                let Some(case) = case_for(name, kind, &w, who).await else {
-                    missing.push(format!("{kind} {name}"));
-                    break;
-                };
-                cells += 1;
-                match run_cell(&w, kind, who, &case).await {
-                    Ok(outcome) => row.push(format!("{who:?}={outcome}")),
-                    Err(why) => failures.push(format!("{kind} {name} as {who:?}: {why}")),
-                }
+            continue;
+        }
+        let mut row = Vec::new();
+        for who in Who::ALL {
+            let Some(case) = case_for(name, kind, &w, who).await else {
+                missing.push(format!("{kind} {name}"));
+                break;
+            };
+            cells += 1;
+            match run_cell(&w, kind, who, &case).await {
+                Ok(outcome) => row.push(format!("{who:?}={outcome}")),
+                Err(why) => failures.push(format!("{kind} {name} as {who:?}: {why}")),
             }
-            println!("{backend:?} {kind} {name}: {}", row.join(" "));
         }
-        assert!(
-            missing.is_empty(),
-            "operations of the schema without a row in the role table: {missing:?}"
-        );
-        assert!(
-            failures.is_empty(),
-            "role rules broken:\n{}",
-            failures.join("\n")
-        );
-        println!(
-            "{backend:?}: {cells} cells over {} operations",
-            operations.len()
-        );
-        w.app.stop().await;
+        println!("{backend:?} {kind} {name}: {}", row.join(" "));
     }
+    assert!(
+        missing.is_empty(),
+        "operations of the schema without a row in the role table: {missing:?}"
+    );
+    assert!(
+        failures.is_empty(),
+        "role rules broken:\n{}",
+        failures.join("\n")
+    );
+    println!(
+        "{backend:?}: {cells} cells over {} operations",
+        operations.len()
+    );
+    w.app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_department_worklist_defaults_to_its_own_tasks() {
-    for backend in Backend::ALL {
-        let Some(w) = World::build(backend).await else {
-            continue;
-        };
-        let query = "{ worklist { id } }";
-        for (who, own, foreign) in [
-            (Who::Lead, &w.measure, &w.other_measure),
-            (Who::Cooperating, &w.measure, &w.other_measure),
-            (Who::Other, &w.other_measure, &w.measure),
-        ] {
-            let token = w.token(who).expect("token");
-            let data = w.app.ok(&token, query, json!({})).await;
-            case::scoped(&data["worklist"], &[own], &[foreign]).expect("own worklist");
-        }
-        // The office and auditors have no department: they must name one.
-        let body = w
-            .app
-            .fails(&w.app.auditor, query, json!({}), "BAD_USER_INPUT")
-            .await;
-        assert_eq!(body["data"], Value::Null, "{body}");
-        w.app.stop().await;
+backend_tests!(a_department_worklist_defaults_to_its_own_tasks);
+async fn a_department_worklist_defaults_to_its_own_tasks(backend: Backend) {
+    let Some(w) = World::build(backend).await else {
+        return;
+    };
+    let query = "{ worklist { id } }";
+    for (who, own, foreign) in [
+        (Who::Lead, &w.measure, &w.other_measure),
+        (Who::Cooperating, &w.measure, &w.other_measure),
+        (Who::Other, &w.other_measure, &w.measure),
+    ] {
+        let token = w.token(who).expect("token");
+        let data = w.app.ok(&token, query, json!({})).await;
+        case::scoped(&data["worklist"], &[own], &[foreign]).expect("own worklist");
     }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn task_events_needs_a_token_and_keeps_departments_to_their_own_tasks() {
-    for backend in Backend::ALL {
-        let Some(w) = World::build(backend).await else {
-            continue;
-        };
-        subscription::check(&w).await;
-        w.app.stop().await;
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_task_history_is_not_readable_by_departments_through_nested_fields() {
-    for backend in Backend::ALL {
-        let Some(w) = World::build(backend).await else {
-            continue;
-        };
-        w.office(
-            "mutation($t: ID!) { escalateTask(input: {taskId: $t, note: \"挂牌督办\"}) { id } }",
-            json!({ "t": w.measure }),
-        )
+    // The office and auditors have no department: they must name one.
+    let body = w
+        .app
+        .fails(&w.app.auditor, query, json!({}), "BAD_USER_INPUT")
         .await;
-        // The board and its agenda are open to departments; the events behind them are not.
-        let agenda = "{ board { agenda { id history { nodes { type } } } } }";
-        let own = "query($t: ID!) { task(id: $t) { id history { nodes { type } } } }";
-        for who in [Who::Lead, Who::Cooperating, Who::Other] {
-            let token = w.token(who).expect("token");
-            let before = w.app.event_count().await;
-            if who == Who::Other {
-                // C is not on the task: the agenda does not show it to C at all.
-                let data = w.app.ok(&token, agenda, json!({})).await;
-                assert!(!data.to_string().contains(&w.measure), "{data}");
-            } else {
-                w.app.fails(&token, agenda, json!({}), "FORBIDDEN").await;
-                let vars = json!({ "t": w.measure });
-                w.app.fails(&token, own, vars, "FORBIDDEN").await;
-            }
-            assert_eq!(w.app.event_count().await, before);
-        }
-        for token in [&w.app.office, &w.app.auditor] {
-            let data = w.app.ok(token, agenda, json!({})).await;
-            let agenda = data["board"]["agenda"].as_array().expect("agenda");
-            let item = agenda
-                .iter()
-                .find(|t| t["id"] == json!(w.measure))
-                .expect("the escalated task is on the agenda");
-            let types: Vec<&str> = item["history"]["nodes"]
-                .as_array()
-                .expect("history")
-                .iter()
-                .filter_map(|n| n["type"].as_str())
-                .collect();
-            assert!(types.contains(&"TaskEscalated"), "{types:?}");
-        }
-        w.app.stop().await;
-    }
+    assert_eq!(body["data"], Value::Null, "{body}");
+    w.app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn no_nested_field_shows_a_department_a_task_it_is_not_on() {
-    for backend in Backend::ALL {
-        let Some(w) = World::build(backend).await else {
-            continue;
-        };
-        let (missing, broken) = nested::check(&w).await;
-        assert!(
-            missing.is_empty(),
-            "fields returning tasks without a row in reliability_roles/nested.rs: {missing:?}"
-        );
-        assert!(broken.is_empty(), "{backend:?}:\n{}", broken.join("\n"));
-        w.app.stop().await;
+backend_tests!(task_events_needs_a_token_and_keeps_departments_to_their_own_tasks);
+async fn task_events_needs_a_token_and_keeps_departments_to_their_own_tasks(backend: Backend) {
+    let Some(w) = World::build(backend).await else {
+        return;
+    };
+    subscription::check(&w).await;
+    w.app.stop().await;
+}
+
+backend_tests!(a_task_history_is_not_readable_by_departments_through_nested_fields);
+async fn a_task_history_is_not_readable_by_departments_through_nested_fields(backend: Backend) {
+    let Some(w) = World::build(backend).await else {
+        return;
+    };
+    w.office(
+        "mutation($t: ID!) { escalateTask(input: {taskId: $t, note: \"挂牌督办\"}) { id } }",
+        json!({ "t": w.measure }),
+    )
+    .await;
+    // The board and its agenda are open to departments; the events behind them are not.
+    let agenda = "{ board { agenda { id history { nodes { type } } } } }";
+    let own = "query($t: ID!) { task(id: $t) { id history { nodes { type } } } }";
+    for who in [Who::Lead, Who::Cooperating, Who::Other] {
+        let token = w.token(who).expect("token");
+        let before = w.app.event_count().await;
+        if who == Who::Other {
+            // C is not on the task: the agenda does not show it to C at all.
+            let data = w.app.ok(&token, agenda, json!({})).await;
+            assert!(!data.to_string().contains(&w.measure), "{data}");
+        } else {
+            w.app.fails(&token, agenda, json!({}), "FORBIDDEN").await;
+            let vars = json!({ "t": w.measure });
+            w.app.fails(&token, own, vars, "FORBIDDEN").await;
+        }
+        assert_eq!(w.app.event_count().await, before);
     }
+    for token in [&w.app.office, &w.app.auditor] {
+        let data = w.app.ok(token, agenda, json!({})).await;
+        let agenda = data["board"]["agenda"].as_array().expect("agenda");
+        let item = agenda
+            .iter()
+            .find(|t| t["id"] == json!(w.measure))
+            .expect("the escalated task is on the agenda");
+        let types: Vec<&str> = item["history"]["nodes"]
+            .as_array()
+            .expect("history")
+            .iter()
+            .filter_map(|n| n["type"].as_str())
+            .collect();
+        assert!(types.contains(&"TaskEscalated"), "{types:?}");
+    }
+    w.app.stop().await;
+}
+
+backend_tests!(no_nested_field_shows_a_department_a_task_it_is_not_on);
+async fn no_nested_field_shows_a_department_a_task_it_is_not_on(backend: Backend) {
+    let Some(w) = World::build(backend).await else {
+        return;
+    };
+    let (missing, broken) = nested::check(&w).await;
+    assert!(
+        missing.is_empty(),
+        "fields returning tasks without a row in reliability_roles/nested.rs: {missing:?}"
+    );
+    assert!(broken.is_empty(), "{backend:?}:\n{}", broken.join("\n"));
+    w.app.stop().await;
 }

@@ -12,7 +12,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 
-use duban_tests::{Backend, TestApp, spawn_app};
+use duban_tests::{Backend, TestApp, backend_tests, spawn_app};
 
 #[path = "subscription/security.rs"]
 mod security;
@@ -144,141 +144,137 @@ async fn close(socket: &mut Socket) {
     while let Ok(Some(Ok(_))) = timeout(EXPECTED_WITHIN, socket.next()).await {}
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn department_subscription_delivers_its_own_tasks_events_and_none_of_another() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        // Canaries: one task already assigned to each department.
-        let canary_a = app.assigned_task("财政局").await;
-        let canary_b = app.assigned_task("人社局").await;
-        let plan = app.draft_plan("实施方案").await;
-        let task_a = app.define_measure(&plan, "1", "甲").await;
-        let task_b = app.define_measure(&plan, "2", "乙").await;
+backend_tests!(department_subscription_delivers_its_own_tasks_events_and_none_of_another);
+async fn department_subscription_delivers_its_own_tasks_events_and_none_of_another(
+    backend: Backend,
+) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    // Canaries: one task already assigned to each department.
+    let canary_a = app.assigned_task("财政局").await;
+    let canary_b = app.assigned_task("人社局").await;
+    let plan = app.draft_plan("实施方案").await;
+    let task_a = app.define_measure(&plan, "1", "甲").await;
+    let task_b = app.define_measure(&plan, "2", "乙").await;
 
-        let mut sub_a = Subscriber::start(&app, &canary_a.token).await;
-        let mut sub_b = Subscriber::start(&app, &canary_b.token).await;
-        sub_a.sync(&app, &canary_a.task_id).await;
-        sub_b.sync(&app, &canary_b.task_id).await;
+    let mut sub_a = Subscriber::start(&app, &canary_a.token).await;
+    let mut sub_b = Subscriber::start(&app, &canary_b.token).await;
+    sub_a.sync(&app, &canary_a.task_id).await;
+    sub_b.sync(&app, &canary_b.task_id).await;
 
-        app.assign(&task_a, &canary_a.department_id, "2025-09-30")
-            .await;
-        app.assign(&task_b, &canary_b.department_id, "2025-09-30")
-            .await;
-        app.ok(
-            &canary_b.token,
-            "mutation($t: ID!) { reportProgress(input: {taskId: $t, percent: 20, note: \"n\"}) \
+    app.assign(&task_a, &canary_a.department_id, "2025-09-30")
+        .await;
+    app.assign(&task_b, &canary_b.department_id, "2025-09-30")
+        .await;
+    app.ok(
+        &canary_b.token,
+        "mutation($t: ID!) { reportProgress(input: {taskId: $t, percent: 20, note: \"n\"}) \
              { id } }",
-            json!({ "t": task_b }),
-        )
-        .await;
-        app.ok(
-            &app.office,
-            "mutation($t: ID!) { escalateTask(input: {taskId: $t, note: \"督办\"}) { id } }",
-            json!({ "t": task_a }),
-        )
-        .await;
+        json!({ "t": task_b }),
+    )
+    .await;
+    app.ok(
+        &app.office,
+        "mutation($t: ID!) { escalateTask(input: {taskId: $t, note: \"督办\"}) { id } }",
+        json!({ "t": task_a }),
+    )
+    .await;
 
-        let pair = |task: &str, kind: &str| (task.to_string(), kind.to_string());
-        let (got_a, got_b) = tokio::join!(
-            sub_a.drain(&canary_a.task_id),
-            sub_b.drain(&canary_b.task_id)
-        );
-        assert_eq!(
-            got_a,
-            [
-                pair(&task_a, "TaskAssigned"),
-                pair(&task_a, "TaskEscalated")
-            ],
-            "{backend:?}"
-        );
-        assert_eq!(
-            got_b,
-            [
-                pair(&task_b, "TaskAssigned"),
-                pair(&task_b, "ProgressReported")
-            ],
-            "{backend:?}"
-        );
-        sub_a.close().await;
-        sub_b.close().await;
-        app.stop().await;
-    }
+    let pair = |task: &str, kind: &str| (task.to_string(), kind.to_string());
+    let (got_a, got_b) = tokio::join!(
+        sub_a.drain(&canary_a.task_id),
+        sub_b.drain(&canary_b.task_id)
+    );
+    assert_eq!(
+        got_a,
+        [
+            pair(&task_a, "TaskAssigned"),
+            pair(&task_a, "TaskEscalated")
+        ],
+        "{backend:?}"
+    );
+    assert_eq!(
+        got_b,
+        [
+            pair(&task_b, "TaskAssigned"),
+            pair(&task_b, "ProgressReported")
+        ],
+        "{backend:?}"
+    );
+    sub_a.close().await;
+    sub_b.close().await;
+    app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn department_may_not_subscribe_to_another_departments_tasks() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        let mine = app.assigned_task("财政局").await;
-        let other = app.department("人社局").await;
-        let mut socket = open(
-            &app,
-            json!({ "authorization": format!("Bearer {}", mine.token) }),
-        )
-        .await;
-        assert_eq!(
-            next_json(&mut socket, EXPECTED_WITHIN).await,
-            Some(json!({ "type": "connection_ack" }))
-        );
-        let subscribe = json!({
-            "id": "x",
-            "type": "subscribe",
-            "payload": {
-                "query": "subscription($d: ID) { taskEvents(departmentId: $d) { type } }",
-                "variables": { "d": other },
-            },
-        });
-        socket
-            .send(Message::text(subscribe.to_string()))
-            .await
-            .expect("subscribe");
-        let answer = next_json(&mut socket, EXPECTED_WITHIN)
-            .await
-            .expect("an answer");
-        let errors = match answer["type"].as_str() {
-            Some("error") => answer["payload"].clone(),
-            Some("next") => answer["payload"]["errors"].clone(),
-            _ => panic!("unexpected {answer}"),
-        };
-        assert_eq!(errors[0]["extensions"]["code"], "FORBIDDEN", "{answer}");
-        close(&mut socket).await;
-        app.stop().await;
-    }
+backend_tests!(department_may_not_subscribe_to_another_departments_tasks);
+async fn department_may_not_subscribe_to_another_departments_tasks(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let mine = app.assigned_task("财政局").await;
+    let other = app.department("人社局").await;
+    let mut socket = open(
+        &app,
+        json!({ "authorization": format!("Bearer {}", mine.token) }),
+    )
+    .await;
+    assert_eq!(
+        next_json(&mut socket, EXPECTED_WITHIN).await,
+        Some(json!({ "type": "connection_ack" }))
+    );
+    let subscribe = json!({
+        "id": "x",
+        "type": "subscribe",
+        "payload": {
+            "query": "subscription($d: ID) { taskEvents(departmentId: $d) { type } }",
+            "variables": { "d": other },
+        },
+    });
+    socket
+        .send(Message::text(subscribe.to_string()))
+        .await
+        .expect("subscribe");
+    let answer = next_json(&mut socket, EXPECTED_WITHIN)
+        .await
+        .expect("an answer");
+    let errors = match answer["type"].as_str() {
+        Some("error") => answer["payload"].clone(),
+        Some("next") => answer["payload"]["errors"].clone(),
+        _ => panic!("unexpected {answer}"),
+    };
+    assert_eq!(errors[0]["extensions"]["code"], "FORBIDDEN", "{answer}");
+    close(&mut socket).await;
+    app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn connection_init_with_a_bad_or_missing_token_is_refused() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        for payload in [json!({ "authorization": "Bearer not-a-token" }), json!({})] {
-            let mut socket = open(&app, payload.clone()).await;
-            let mut closed_with = None;
-            loop {
-                match timeout(EXPECTED_WITHIN, socket.next()).await {
-                    Ok(Some(Ok(Message::Close(frame)))) => {
-                        closed_with = frame;
-                        break;
-                    }
-                    Ok(Some(Ok(Message::Text(text)))) => {
-                        assert!(!text.contains("connection_ack"), "{payload}: {text}");
-                    }
-                    Ok(Some(Ok(_))) => {}
-                    Ok(None) | Ok(Some(Err(_))) => break,
-                    Err(_) => panic!("{payload}: the server kept the socket open"),
+backend_tests!(connection_init_with_a_bad_or_missing_token_is_refused);
+async fn connection_init_with_a_bad_or_missing_token_is_refused(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    for payload in [json!({ "authorization": "Bearer not-a-token" }), json!({})] {
+        let mut socket = open(&app, payload.clone()).await;
+        let mut closed_with = None;
+        loop {
+            match timeout(EXPECTED_WITHIN, socket.next()).await {
+                Ok(Some(Ok(Message::Close(frame)))) => {
+                    closed_with = frame;
+                    break;
                 }
+                Ok(Some(Ok(Message::Text(text)))) => {
+                    assert!(!text.contains("connection_ack"), "{payload}: {text}");
+                }
+                Ok(Some(Ok(_))) => {}
+                Ok(None) | Ok(Some(Err(_))) => break,
+                Err(_) => panic!("{payload}: the server kept the socket open"),
             }
-            let frame = closed_with.expect("a close frame");
-            assert!(
-                frame.reason.as_str().contains("UNAUTHENTICATED"),
-                "{payload}: {frame:?}"
-            );
         }
-        app.stop().await;
+        let frame = closed_with.expect("a close frame");
+        assert!(
+            frame.reason.as_str().contains("UNAUTHENTICATED"),
+            "{payload}: {frame:?}"
+        );
     }
+    app.stop().await;
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use duban_tests::{AssignedTask, Backend, TestApp, spawn_app};
+use duban_tests::{AssignedTask, Backend, TestApp, backend_tests, spawn_app};
 
 /// One mutation of each kind, with valid input, on the task of `setup`.
 fn every_mutation(setup: &AssignedTask, dept: &str) -> Vec<(&'static str, String, Value)> {
@@ -110,72 +110,66 @@ async fn all_forbidden(app: &TestApp, token: &str, cases: Vec<(&str, String, Val
     assert_eq!(app.event_count().await, before, "nothing recorded");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn department_reporting_on_another_departments_task_is_forbidden_and_records_nothing() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        let mine = app.assigned_task("财政局").await;
-        let theirs = app.assigned_task("人社局").await;
-        all_forbidden(&app, &mine.token, department_mutations(&theirs)).await;
-        app.fails(
-            &mine.token,
-            "query($t: ID!) { task(id: $t) { id } }",
-            json!({ "t": theirs.task_id }),
-            "FORBIDDEN",
-        )
-        .await;
-        app.stop().await;
-    }
+backend_tests!(department_reporting_on_another_departments_task_is_forbidden_and_records_nothing);
+async fn department_reporting_on_another_departments_task_is_forbidden_and_records_nothing(
+    backend: Backend,
+) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let mine = app.assigned_task("财政局").await;
+    let theirs = app.assigned_task("人社局").await;
+    all_forbidden(&app, &mine.token, department_mutations(&theirs)).await;
+    app.fails(
+        &mine.token,
+        "query($t: ID!) { task(id: $t) { id } }",
+        json!({ "t": theirs.task_id }),
+        "FORBIDDEN",
+    )
+    .await;
+    app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn cooperating_department_may_report_but_not_submit() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        let setup = app.assigned_task("财政局").await;
-        let helper = app.department("人社局").await;
-        app.ok(
-            &app.office,
-            "mutation($t: ID!, $l: ID!, $c: [ID!]) { assignTask(input: {taskId: $t, leadId: $l, \
+backend_tests!(cooperating_department_may_report_but_not_submit);
+async fn cooperating_department_may_report_but_not_submit(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let setup = app.assigned_task("财政局").await;
+    let helper = app.department("人社局").await;
+    app.ok(
+        &app.office,
+        "mutation($t: ID!, $l: ID!, $c: [ID!]) { assignTask(input: {taskId: $t, leadId: $l, \
              cooperatingIds: $c, due: \"2025-09-30\"}) { id } }",
-            json!({ "t": setup.task_id, "l": setup.department_id, "c": [helper] }),
-        )
-        .await;
-        let token = app.department_token(&helper).await;
-        let [report, submit]: [_; 2] = department_mutations(&setup).try_into().expect("two");
-        app.ok(&token, &report.1, report.2).await;
-        all_forbidden(&app, &token, vec![submit]).await;
-        app.stop().await;
-    }
+        json!({ "t": setup.task_id, "l": setup.department_id, "c": [helper] }),
+    )
+    .await;
+    let token = app.department_token(&helper).await;
+    let [report, submit]: [_; 2] = department_mutations(&setup).try_into().expect("two");
+    app.ok(&token, &report.1, report.2).await;
+    all_forbidden(&app, &token, vec![submit]).await;
+    app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn department_is_forbidden_the_offices_mutations_even_on_its_own_task() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        let setup = app.assigned_task("财政局").await;
-        let cases = every_mutation(&setup, &setup.department_id);
-        all_forbidden(&app, &setup.token, cases).await;
-        app.stop().await;
-    }
+backend_tests!(department_is_forbidden_the_offices_mutations_even_on_its_own_task);
+async fn department_is_forbidden_the_offices_mutations_even_on_its_own_task(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let setup = app.assigned_task("财政局").await;
+    let cases = every_mutation(&setup, &setup.department_id);
+    all_forbidden(&app, &setup.token, cases).await;
+    app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn auditor_is_forbidden_every_mutation() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        let setup = app.assigned_task("财政局").await;
-        let mut cases = every_mutation(&setup, &setup.department_id);
-        cases.extend(department_mutations(&setup));
-        all_forbidden(&app, &app.auditor, cases).await;
-        app.stop().await;
-    }
+backend_tests!(auditor_is_forbidden_every_mutation);
+async fn auditor_is_forbidden_every_mutation(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let setup = app.assigned_task("财政局").await;
+    let mut cases = every_mutation(&setup, &setup.department_id);
+    cases.extend(department_mutations(&setup));
+    all_forbidden(&app, &app.auditor, cases).await;
+    app.stop().await;
 }

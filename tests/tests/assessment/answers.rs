@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::support::{ASSESSMENT, SURVEY_2024, import};
 use duban::App;
-use duban_tests::{Backend, TestApp, spawn_app};
+use duban_tests::{Backend, TestApp, backend_tests, spawn_app};
 
 /// The answerGuaranteeItem mutation's selection.
 const ANSWER: &str = "mutation($y: Int!, $c: String!, $m: Boolean!, $n: String, $k: String) {
@@ -174,15 +174,10 @@ async fn a_no_raises_one_county_item_and_a_yes_notes_it(backend: Backend) {
     );
 }
 
-#[tokio::test]
-async fn a_no_raises_one_county_item_and_a_yes_notes_it_sqlite() {
-    a_no_raises_one_county_item_and_a_yes_notes_it(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn a_no_raises_one_county_item_and_a_yes_notes_it_postgres() {
-    a_no_raises_one_county_item_and_a_yes_notes_it(Backend::Postgres).await;
-}
+backend_tests!(
+    #[tokio::test]
+    a_no_raises_one_county_item_and_a_yes_notes_it
+);
 
 async fn only_the_office_answers_and_a_school_sees_no_answers(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
@@ -235,12 +230,7 @@ async fn only_the_office_answers_and_a_school_sees_no_answers(backend: Backend) 
     assert_eq!(g3["missing"], 42.0);
 }
 
-#[tokio::test]
-async fn only_the_office_answers_and_a_school_sees_no_answers_sqlite() {
-    only_the_office_answers_and_a_school_sees_no_answers(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn only_the_office_answers_and_a_school_sees_no_answers_postgres() {
-    only_the_office_answers_and_a_school_sees_no_answers(Backend::Postgres).await;
-}
+backend_tests!(
+    #[tokio::test]
+    only_the_office_answers_and_a_school_sees_no_answers
+);

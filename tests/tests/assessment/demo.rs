@@ -8,7 +8,7 @@ use super::support::{ASSESSMENT, indicator, items_of};
 
 const ANSWERS: &str =
     "query($y: Int!) { assessment(year: $y) { evidenceItems { code answer { met } } } }";
-use duban_tests::{Backend, spawn_app};
+use duban_tests::{Backend, backend_tests, spawn_app};
 
 async fn the_demo_county_shows_a_fixed_and_an_open_item(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
@@ -89,12 +89,7 @@ async fn the_demo_county_shows_a_fixed_and_an_open_item(backend: Backend) {
     assert_eq!(app.event_count().await, before);
 }
 
-#[tokio::test]
-async fn the_demo_county_shows_a_fixed_and_an_open_item_sqlite() {
-    the_demo_county_shows_a_fixed_and_an_open_item(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn the_demo_county_shows_a_fixed_and_an_open_item_postgres() {
-    the_demo_county_shows_a_fixed_and_an_open_item(Backend::Postgres).await;
-}
+backend_tests!(
+    #[tokio::test]
+    the_demo_county_shows_a_fixed_and_an_open_item
+);

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::support::{ASSESSMENT, IMPORT, SURVEY_2024, file, import};
-use duban_tests::{Backend, spawn_app};
+use duban_tests::{Backend, backend_tests, spawn_app};
 
 async fn who_sees_what(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
@@ -55,12 +55,7 @@ async fn who_sees_what(backend: Backend) {
     }
 }
 
-#[tokio::test]
-async fn who_sees_what_sqlite() {
-    who_sees_what(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn who_sees_what_postgres() {
-    who_sees_what(Backend::Postgres).await;
-}
+backend_tests!(
+    #[tokio::test]
+    who_sees_what
+);

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use duban_tests::{Backend, TestApp, spawn_app};
+use duban_tests::{Backend, TestApp, backend_tests, spawn_app};
 
 use crate::{DEPARTMENT, graphql_circular, unzip};
 
@@ -24,7 +24,8 @@ fn header(res: &reqwest::Response, name: &str) -> String {
         .to_string()
 }
 
-pub async fn files_and_exports(backend: Backend) {
+backend_tests!(console_files_and_circular_exports);
+async fn console_files_and_circular_exports(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
     };

@@ -6,7 +6,7 @@
 use base64::Engine;
 use serde_json::{Value, json};
 
-use duban_tests::{Backend, spawn_app};
+use duban_tests::{Backend, backend_tests, spawn_app};
 
 const PREVIEW: &str = "query($i: ImportPlanInput!) { previewPlanImport(input: $i) { \
     format encoding title digest departments unrecognised \
@@ -35,7 +35,7 @@ fn code_of(body: &Value) -> &str {
         .unwrap_or("")
 }
 
-async fn preview_then_import(backend: Backend) {
+async fn preview_then_import_by_digest(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
     };
@@ -177,22 +177,12 @@ async fn tables_and_bad_files(backend: Backend) {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn preview_then_import_by_digest_sqlite() {
-    preview_then_import(Backend::Sqlite).await;
-}
+backend_tests!(
+    #[tokio::test]
+    preview_then_import_by_digest
+);
 
-#[tokio::test]
-async fn preview_then_import_by_digest_postgres() {
-    preview_then_import(Backend::Postgres).await;
-}
-
-#[tokio::test]
-async fn tables_and_bad_files_sqlite() {
-    tables_and_bad_files(Backend::Sqlite).await;
-}
-
-#[tokio::test]
-async fn tables_and_bad_files_postgres() {
-    tables_and_bad_files(Backend::Postgres).await;
-}
+backend_tests!(
+    #[tokio::test]
+    tables_and_bad_files
+);

@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use duban_tests::{Backend, spawn_app};
+use duban_tests::{Backend, backend_tests, spawn_app};
 
 use futures::{SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
@@ -16,82 +16,78 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 
 use super::request;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_body_over_the_limit_is_refused_with_413() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        let limit = duban::http::graphql_over_http::MAX_BODY_BYTES;
-        let pad = " ".repeat(limit);
-        let body = format!(r#"{{"query":"{{ me {{ name }} }}","pad":"{pad}"}}"#);
-        let response = app
-            .client()
-            .post(app.graphql_url())
-            .bearer_auth(&app.office)
-            .header("content-type", "application/json")
-            .header("accept", request::GQL)
-            .body(body)
-            .send()
-            .await
-            .expect("an answer");
-        assert_eq!(response.status().as_u16(), 413);
-        let body: Value = response.json().await.expect("a GraphQL body");
-        assert_eq!(
-            body["errors"][0]["extensions"]["code"],
-            request::BAD,
-            "{body}"
-        );
-        assert!(body.get("data").is_none(), "{body}");
-        let message = body["errors"][0]["message"].as_str().expect("message");
-        assert!(message.contains(&limit.to_string()), "{message}");
-        // A body just under the limit is read and answered.
-        let pad = " ".repeat(limit - 100);
-        let body = format!(r#"{{"query":"{{ me {{ name }} }}","pad":"{pad}"}}"#);
-        let (status, answer) = app.post_raw(&app.office, body).await;
-        assert_eq!(status, 200, "{answer}");
-        assert_eq!(answer["data"]["me"]["name"], "test office");
-        app.stop().await;
-    }
+backend_tests!(a_body_over_the_limit_is_refused_with_413);
+async fn a_body_over_the_limit_is_refused_with_413(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let limit = duban::http::graphql_over_http::MAX_BODY_BYTES;
+    let pad = " ".repeat(limit);
+    let body = format!(r#"{{"query":"{{ me {{ name }} }}","pad":"{pad}"}}"#);
+    let response = app
+        .client()
+        .post(app.graphql_url())
+        .bearer_auth(&app.office)
+        .header("content-type", "application/json")
+        .header("accept", request::GQL)
+        .body(body)
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(response.status().as_u16(), 413);
+    let body: Value = response.json().await.expect("a GraphQL body");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        request::BAD,
+        "{body}"
+    );
+    assert!(body.get("data").is_none(), "{body}");
+    let message = body["errors"][0]["message"].as_str().expect("message");
+    assert!(message.contains(&limit.to_string()), "{message}");
+    // A body just under the limit is read and answered.
+    let pad = " ".repeat(limit - 100);
+    let body = format!(r#"{{"query":"{{ me {{ name }} }}","pad":"{pad}"}}"#);
+    let (status, answer) = app.post_raw(&app.office, body).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["data"]["me"]["name"], "test office");
+    app.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_argument_of_the_wrong_type_is_a_coded_error() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        let cases = [
-            (
-                "query($v: DateTime!) { taskAsOf(id: \"x\", at: $v) { id } }",
-                json!(true),
-            ),
-            (
-                "query($v: Int) { tasks(first: $v) { totalCount } }",
-                json!(2_147_483_648_i64),
-            ),
-            (
-                "query($v: TaskFilter) { tasks(filter: $v) { totalCount } }",
-                json!("str"),
-            ),
-            (
-                "query($v: Int!) { quarterlyDispatch(year: 2025, quarter: $v) { year } }",
-                json!(1.5),
-            ),
-        ];
-        for (query, value) in cases {
-            let (status, body) = app
-                .gql(Some(&app.office), query, json!({ "v": value }))
-                .await;
-            assert!(status == 200 || status == 400, "{status} {body}");
-            let errors = body["errors"].as_array().expect("errors");
-            assert!(!errors.is_empty(), "{body}");
-            for error in errors {
-                assert_eq!(error["extensions"]["code"], request::BAD, "{query}: {body}");
-            }
+backend_tests!(an_argument_of_the_wrong_type_is_a_coded_error);
+async fn an_argument_of_the_wrong_type_is_a_coded_error(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let cases = [
+        (
+            "query($v: DateTime!) { taskAsOf(id: \"x\", at: $v) { id } }",
+            json!(true),
+        ),
+        (
+            "query($v: Int) { tasks(first: $v) { totalCount } }",
+            json!(2_147_483_648_i64),
+        ),
+        (
+            "query($v: TaskFilter) { tasks(filter: $v) { totalCount } }",
+            json!("str"),
+        ),
+        (
+            "query($v: Int!) { quarterlyDispatch(year: 2025, quarter: $v) { year } }",
+            json!(1.5),
+        ),
+    ];
+    for (query, value) in cases {
+        let (status, body) = app
+            .gql(Some(&app.office), query, json!({ "v": value }))
+            .await;
+        assert!(status == 200 || status == 400, "{status} {body}");
+        let errors = body["errors"].as_array().expect("errors");
+        assert!(!errors.is_empty(), "{body}");
+        for error in errors {
+            assert_eq!(error["extensions"]["code"], request::BAD, "{query}: {body}");
         }
-        app.stop().await;
     }
+    app.stop().await;
 }
 
 /// Documents nested hundreds to tens of thousands of levels deep, in selections, lists
@@ -193,31 +189,29 @@ async fn ws_next(ws: &mut Ws) -> Value {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn nul_in_a_stream_name_or_command_id_is_bad_input_on_both_backends() {
-    for backend in Backend::ALL {
-        let Some(app) = spawn_app(backend).await else {
-            continue;
-        };
-        let task = app.assigned_task("县教育局").await;
-        let before = app.event_count().await;
-        let history = "query($s: String!) { history(streamId: $s) { nodes { type } } }";
-        app.fails(
-            &app.office,
-            history,
-            json!({ "s": "task-\u{0}" }),
-            request::BAD,
-        )
-        .await;
-        let urge = "mutation($t: ID!, $k: String) { urgeTask(input: {taskId: $t, note: \"催办\", \
+backend_tests!(nul_in_a_stream_name_or_command_id_is_bad_input_on_both_backends);
+async fn nul_in_a_stream_name_or_command_id_is_bad_input_on_both_backends(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let task = app.assigned_task("县教育局").await;
+    let before = app.event_count().await;
+    let history = "query($s: String!) { history(streamId: $s) { nodes { type } } }";
+    app.fails(
+        &app.office,
+        history,
+        json!({ "s": "task-\u{0}" }),
+        request::BAD,
+    )
+    .await;
+    let urge = "mutation($t: ID!, $k: String) { urgeTask(input: {taskId: $t, note: \"催办\", \
                     commandId: $k}) { id } }";
-        let vars = json!({ "t": task.task_id, "k": "key\u{0}1" });
-        app.fails(&app.office, urge, vars, request::BAD).await;
-        let draft = "mutation($k: String) { draftPlan(input: {title: \"方案\", region: \"鲤城区\", \
+    let vars = json!({ "t": task.task_id, "k": "key\u{0}1" });
+    app.fails(&app.office, urge, vars, request::BAD).await;
+    let draft = "mutation($k: String) { draftPlan(input: {title: \"方案\", region: \"鲤城区\", \
                      periodStart: \"2025-01-01\", periodEnd: \"2025-12-31\", commandId: $k}) { id } }";
-        app.fails(&app.office, draft, json!({ "k": "\u{0}" }), request::BAD)
-            .await;
-        assert_eq!(app.event_count().await, before);
-        app.stop().await;
-    }
+    app.fails(&app.office, draft, json!({ "k": "\u{0}" }), request::BAD)
+        .await;
+    assert_eq!(app.event_count().await, before);
+    app.stop().await;
 }

@@ -4,7 +4,7 @@
 use duban::error::ServiceError;
 use duban::transfer::import::import_events;
 use duban_store::{EventStore, LogEntry, LogImport, StoreError};
-use duban_tests::{Backend, fresh_db};
+use duban_tests::{Backend, backend_tests, fresh_db};
 
 use super::{assert_clean, small_export};
 
@@ -28,8 +28,11 @@ async fn assert_empty(store: &dyn EventStore) {
     assert_eq!(commands, 0);
 }
 
-#[tokio::test]
-async fn refuses_non_empty_stores_and_broken_files_writing_nothing() {
+backend_tests!(
+    #[tokio::test]
+    refuses_non_empty_stores_and_broken_files_writing_nothing
+);
+async fn refuses_non_empty_stores_and_broken_files_writing_nothing(backend: Backend) {
     let (source, file) = small_export().await;
     let rows = lines(&file);
     let head = source.event_count().await;
@@ -63,54 +66,52 @@ async fn refuses_non_empty_stores_and_broken_files_writing_nothing() {
         ),
         (missing.join("\n"), 3, "position 3 is missing"),
     ];
-    for backend in Backend::ALL {
-        let Some(db) = fresh_db(backend).await else {
-            continue;
+    let Some(db) = fresh_db(backend).await else {
+        return;
+    };
+    let store = duban_store::connect(&db.url()).await.expect("open");
+    for (text, position, why) in &tampered {
+        let err = import_events(store.as_ref(), text.as_bytes(), &|_| {})
+            .await
+            .expect_err("tampered file");
+        let ServiceError::Store(StoreError::ImportRefused {
+            position: at,
+            detail,
+        }) = &err
+        else {
+            panic!("unexpected error {err:?}");
         };
-        let store = duban_store::connect(&db.url()).await.expect("open");
-        for (text, position, why) in &tampered {
-            let err = import_events(store.as_ref(), text.as_bytes(), &|_| {})
-                .await
-                .expect_err("tampered file");
-            let ServiceError::Store(StoreError::ImportRefused {
-                position: at,
-                detail,
-            }) = &err
-            else {
-                panic!("unexpected error {err:?}");
-            };
-            assert_eq!((*at, detail.contains(why)), (*position, true), "{err}");
-            assert_empty(store.as_ref()).await;
-        }
-
-        // Earlier batches already inserted are rolled back too.
-        let entries: Vec<LogEntry> = changed
-            .iter()
-            .map(|l| serde_json::from_str(l).expect("entry"))
-            .collect();
-        let mut import = LogImport::begin(store.as_ref()).await.expect("begin");
-        import
-            .push(&entries[..victim])
-            .await
-            .expect("sound first batch");
-        assert!(
-            import.push(&entries[victim..]).await.is_err(),
-            "tampered batch"
-        );
-        drop(import);
+        assert_eq!((*at, detail.contains(why)), (*position, true), "{err}");
         assert_empty(store.as_ref()).await;
-
-        // Once loaded, the copy is not empty any more: a second import is refused.
-        let summary = import_events(store.as_ref(), &file[..], &|_| {})
-            .await
-            .expect("import");
-        assert_eq!(summary.events, head);
-        let again = LogImport::begin(store.as_ref()).await.err();
-        assert!(
-            matches!(again, Some(StoreError::NotEmpty { head: h, .. }) if h == head),
-            "{backend:?}"
-        );
-        assert_eq!(store.head().await.expect("head"), head);
-        assert_clean(store.as_ref()).await;
     }
+
+    // Earlier batches already inserted are rolled back too.
+    let entries: Vec<LogEntry> = changed
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("entry"))
+        .collect();
+    let mut import = LogImport::begin(store.as_ref()).await.expect("begin");
+    import
+        .push(&entries[..victim])
+        .await
+        .expect("sound first batch");
+    assert!(
+        import.push(&entries[victim..]).await.is_err(),
+        "tampered batch"
+    );
+    drop(import);
+    assert_empty(store.as_ref()).await;
+
+    // Once loaded, the copy is not empty any more: a second import is refused.
+    let summary = import_events(store.as_ref(), &file[..], &|_| {})
+        .await
+        .expect("import");
+    assert_eq!(summary.events, head);
+    let again = LogImport::begin(store.as_ref()).await.err();
+    assert!(
+        matches!(again, Some(StoreError::NotEmpty { head: h, .. }) if h == head),
+        "{backend:?}"
+    );
+    assert_eq!(store.head().await.expect("head"), head);
+    assert_clean(store.as_ref()).await;
 }
