@@ -1,8 +1,8 @@
 //! End-to-end test kit for duban: [`spawn_app`] starts the real server on port 0 over a
 //! fresh database (SQLite file or PostgreSQL database) and hands back a client.
 //!
-//! Test files live in `tests/tests/*.rs`; each scenario is an `async fn(Backend)` that
-//! [`backend_tests!`] emits once per backend. Without `DUBAN_TEST_POSTGRES_URL` the
+//! The tests are one binary, `tests/tests/api/main.rs`, with a module per area; each
+//! scenario is an `async fn(Backend)` that [`backend_tests!`] emits once per backend. Without `DUBAN_TEST_POSTGRES_URL` the
 //! PostgreSQL half prints `skipped: …` and returns (and fails when `CI` is set).
 
 pub mod backend;

@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 use duban_tests::history::{Finding, assign, at, close, measure, plan, rectification, tick};
 use duban_tests::{Backend, TestApp, backend_tests, spawn_app};
 
-#[path = "readmodels_ledger/export.rs"]
 mod export;
 
 const LEDGER: &str = "query($f: TaskFilter, $n: Int, $a: String) { rectificationLedger(\

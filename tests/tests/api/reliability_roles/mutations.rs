@@ -9,7 +9,7 @@ use super::case::{Case, Rule, equals};
 use super::world::World;
 
 /// A county's statistics table (the assessment's fixture), sent as a file.
-const SURVEY: &str = include_str!("../../../projections/fixtures/survey-2024.csv");
+const SURVEY: &str = include_str!("../../../../projections/fixtures/survey-2024.csv");
 
 const IMPORT_TEXT: &str = "某某县教育发展实施方案\n三、重点任务\n(一)优化布局\n\
     1.新建学校。确保2025年8月投入使用。(牵头单位:县教育局;配合单位:县财政局)";

@@ -11,7 +11,6 @@ use serde_json::json;
 use duban_store::Db;
 use duban_tests::{Backend, TestApp, backend_tests, spawn_app};
 
-#[path = "api_tokens/outage.rs"]
 mod outage;
 
 const ME: &str = "{ me { name role } }";

@@ -13,7 +13,6 @@ use duban_tests::history::{
 };
 use duban_tests::{Backend, TestApp, backend_tests, spawn_app};
 
-#[path = "readmodels_dispatch/cache.rs"]
 mod cache;
 
 const DISPATCH: &str = "query($p: ID, $y: Int!, $q: Int!) { quarterlyDispatch(planId: $p, \

@@ -14,7 +14,6 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 
 use duban_tests::{Backend, TestApp, backend_tests, spawn_app};
 
-#[path = "subscription/security.rs"]
 mod security;
 
 /// How long to wait for an expected message.

@@ -17,22 +17,16 @@
 //! full-size run:
 //!
 //! ```text
-//! DUBAN_HOSTILE_REQUESTS=100000 cargo test -p duban-tests --test reliability_hostile
+//! DUBAN_HOSTILE_REQUESTS=100000 cargo test -p duban-tests --test api reliability_hostile
 //! ```
 //!
 //! Runs on SQLite; the PostgreSQL half sends a tenth of the requests.
 
-#[path = "reliability_hostile/documents.rs"]
 mod documents;
-#[path = "reliability_hostile/limits.rs"]
 mod limits;
-#[path = "reliability_hostile/request.rs"]
 mod request;
-#[path = "reliability_hostile/rng.rs"]
 mod rng;
-#[path = "reliability_hostile/transport.rs"]
 mod transport;
-#[path = "reliability_hostile/values.rs"]
 mod values;
 
 use std::collections::BTreeMap;

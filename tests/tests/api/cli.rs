@@ -4,11 +4,9 @@
 //! files; `token create/list/revoke` against a running server; `tick`, `projections
 //! rebuild` and `verify` (clean, then after tampering a row). See `cli/`.
 
-mod cli {
-    pub mod import;
-    pub mod ops;
-    pub mod schema;
-    pub mod sdl;
-    pub mod support;
-    pub mod tokens;
-}
+mod import;
+mod ops;
+mod schema;
+mod sdl;
+pub mod support;
+mod tokens;

@@ -4,8 +4,8 @@
 
 use duban_store::testing::TempDbFile;
 
-use super::cli_support::{TempText, count, duban, duban_ok};
 use super::support::SURVEY_2024;
+use crate::cli::support::{TempText, count, duban, duban_ok};
 
 #[tokio::test]
 async fn import_survey_records_once_and_refuses_bad_cells() {

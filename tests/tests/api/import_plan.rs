@@ -4,17 +4,15 @@
 //! assign measures to departments matched by normalised name (see `import_plan/`);
 //! bad input and non-office tokens are refused without recording anything.
 
-mod import_plan {
-    pub mod departments;
-    pub mod preview;
-    pub mod refusals;
-    pub mod support;
-}
+mod departments;
+mod preview;
+mod refusals;
+mod support;
 
 use serde_json::json;
 
 use duban_tests::{Backend, backend_tests, spawn_app};
-use import_plan::support::{SEED_000, all_events, codes, import_ok};
+use support::{SEED_000, all_events, codes, import_ok};
 
 /// The measure codes of seed 000, as printed.
 const SEED_000_CODES: [&str; 20] = [

@@ -9,7 +9,7 @@
 //!
 //! CI size: 3 rounds on a debug binary. Full size (20 rounds, release binary):
 //! `DUBAN_RELIABILITY_FULL=1 DUBAN_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test
-//! cargo test -p duban-tests --test reliability_crash -- --nocapture`
+//! cargo test -p duban-tests --test api reliability_crash -- --nocapture`
 //! (`DUBAN_RELIABILITY_SEED=<n>` repeats a run's kill moments and commands).
 
 use std::collections::BTreeMap;

@@ -10,7 +10,7 @@ pub const SEED_000: &str = duban::demo::LICHENG_PLAN;
 
 /// Seed 004 (第一师阿拉尔市): every measure names its departments.
 pub const SEED_004: &str =
-    include_str!("../../../domain/import/tests/fixtures/004_57d03eec54c33079.txt");
+    include_str!("../../../../domain/import/tests/fixtures/004_57d03eec54c33079.txt");
 
 /// The mutation, with everything the answer carries.
 pub const IMPORT: &str = r#"

@@ -11,7 +11,7 @@
 //!   the circular's title and the 公文 fonts; the circular's Markdown and the ledger's
 //!   CSV and XLSX download; no request goes anywhere but the server.
 //!   Screenshots of each screen go to `target/console-e2e/<backend>/`.
-//! - Over plain HTTP ([`console_browser::http`]): the console's files, the first screen's size, the error
+//! - Over plain HTTP ([`http`]): the console's files, the first screen's size, the error
 //!   messages, and the circular exports.
 
 use std::path::{Path, PathBuf};
@@ -23,9 +23,7 @@ use duban::Clock;
 use duban_tests::process::run_cli;
 use duban_tests::{Backend, TestApp, backend_tests, fresh_db, spawn_app_on};
 
-mod console_browser {
-    pub mod http;
-}
+mod http;
 
 pub(crate) const DEPARTMENT: &str = "教育局";
 
@@ -129,7 +127,7 @@ async fn console_scenario_in_headless_chromium(backend: Backend) {
         .env("DEPARTMENT_NAME", DEPARTMENT)
         .env(
             "PLAN_FILE",
-            tests_dir().join("tests/console_browser/plan_004.txt"),
+            tests_dir().join("tests/api/console_browser/plan_004.txt"),
         )
         .env("OUT_DIR", &out)
         .env("CHROMIUM", &chromium)

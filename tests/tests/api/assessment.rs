@@ -6,27 +6,19 @@
 //! Two apps on one database, and a policy replaying the log from zero, raise nothing twice.
 //! The guarantee items answered with evidence are in `assessment/answers.rs`.
 
-mod assessment {
-    pub mod answers;
-    pub mod cli;
-    #[path = "../cli/support.rs"]
-    #[expect(
-        dead_code,
-        reason = "the command-line tests' helpers; these tests use a few"
-    )]
-    pub mod cli_support;
-    pub mod demo;
-    pub mod roles;
-    pub mod support;
-}
+mod answers;
+mod cli;
+mod demo;
+mod roles;
+mod support;
 
 use serde_json::json;
 
-use assessment::support::{
-    ASSESSMENT, SURVEY_2024, SURVEY_2025, file, import, import_xlsx, indicator, items_of, xlsx,
-};
 use duban::App;
 use duban_tests::{Backend, TestApp, backend_tests, spawn_app};
+use support::{
+    ASSESSMENT, SURVEY_2024, SURVEY_2025, file, import, import_xlsx, indicator, items_of, xlsx,
+};
 
 const CHANGFENG: &str = "长风初级中学";
 
@@ -188,7 +180,7 @@ async fn survey_to_one_item_and_back(backend: Backend) {
     let not_csv = app
         .fails(
             &app.office,
-            assessment::support::IMPORT,
+            support::IMPORT,
             json!({ "f": file("x.xlsx", "PK\u{3}\u{4}zz"), "y": 2024 }),
             "BAD_USER_INPUT",
         )

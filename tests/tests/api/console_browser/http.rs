@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use duban_tests::{Backend, TestApp, backend_tests, spawn_app};
 
-use crate::{DEPARTMENT, graphql_circular, unzip};
+use super::{DEPARTMENT, graphql_circular, unzip};
 
 async fn get(app: &TestApp, path: &str, token: Option<&str>) -> reqwest::Response {
     let mut req = app.client().get(format!("{}{path}", app.base));

@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 use duban_tests::history::{assign, at, measure, plan, progress, submit, t, verify};
 use duban_tests::{Backend, TestApp, backend_tests, spawn_app};
 
-#[path = "readmodels_history/integrity.rs"]
 mod integrity;
 
 const HISTORY: &str = "query($s: String!, $n: Int, $a: String) { history(streamId: $s, \

@@ -8,7 +8,7 @@
 //!
 //! Without a runnable `initdb` the test prints `skipped: <reason>` (and fails when `CI` is
 //! set). Full-size run (release binary):
-//! `DUBAN_RELIABILITY_FULL=1 cargo test -p duban-tests --test reliability_outage -- --nocapture`
+//! `DUBAN_RELIABILITY_FULL=1 cargo test -p duban-tests --test api reliability_outage -- --nocapture`
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -22,7 +22,6 @@ use duban_tests::process::{
     REPORT_PROGRESS, Server, create_token, gql, plan_with_tasks, readyz, wait_ready,
 };
 
-#[path = "reliability_outage/private_pg.rs"]
 mod private_pg;
 
 use private_pg::PrivatePg;

@@ -22,9 +22,7 @@ use duban_store::testing::TempDbFile;
 use duban_store::{EventStore, SqliteStore};
 use duban_tests::{Backend, TestApp, fresh_db, spawn_app};
 
-#[path = "transfer/refusals.rs"]
 mod refusals;
-#[path = "transfer/round_trip.rs"]
 mod round_trip;
 
 pub(crate) const PROGRESS: &str = "mutation($t: ID!) { reportProgress(input: {taskId: $t, percent: 30, \

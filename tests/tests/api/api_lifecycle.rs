@@ -4,7 +4,6 @@
 //! each checked in the task it returns and in the task's recorded history. The office's
 //! own actions (extend, urge, escalate, cancel, reopen) are in [`office_actions`].
 
-#[path = "api_lifecycle/office_actions.rs"]
 mod office_actions;
 
 use serde_json::{Value, json};

@@ -18,7 +18,6 @@ use duban_tests::history::{
 };
 use duban_tests::{Backend, TestApp, backend_tests, spawn_app};
 
-#[path = "projections_rebuild/follow.rs"]
 mod follow;
 
 const ANSWERS: &str = "query($p: ID) { board(planId: $p) { rows { department { name } light \

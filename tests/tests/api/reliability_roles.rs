@@ -8,19 +8,12 @@
 //! `taskEvents` is covered over WebSocket in `reliability_roles/subscription.rs`, nested
 //! fields that return tasks in `reliability_roles/nested.rs`.
 
-#[path = "reliability_roles/case.rs"]
 mod case;
-#[path = "reliability_roles/mutations.rs"]
 mod mutations;
-#[path = "reliability_roles/nested.rs"]
 mod nested;
-#[path = "reliability_roles/notify.rs"]
 mod notify;
-#[path = "reliability_roles/queries.rs"]
 mod queries;
-#[path = "reliability_roles/subscription.rs"]
 mod subscription;
-#[path = "reliability_roles/world.rs"]
 mod world;
 
 use serde_json::{Value, json};

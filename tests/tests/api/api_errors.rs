@@ -4,9 +4,7 @@
 //! limits (depth, complexity, body size) next to the admitted introspection query (in
 //! [`limits`]). INTERNAL is not provoked: it needs a broken database.
 
-#[path = "api_errors/limits.rs"]
 mod limits;
-#[path = "api_errors/roles.rs"]
 mod roles;
 
 use serde_json::{Value, json};

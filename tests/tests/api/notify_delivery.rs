@@ -4,8 +4,7 @@
 //! endpoint gets only its own tasks; a receiver down past the give-up limit marks its
 //! endpoint failing, and its backlog drains by itself once it is back.
 
-#[path = "notify_delivery/kit.rs"]
-mod kit;
+pub mod kit;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

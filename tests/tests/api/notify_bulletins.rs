@@ -9,16 +9,13 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::notify_delivery::kit;
 use duban::App;
 use duban_domain::time::Quarter;
 use duban_store::RecordedEvent;
 use duban_tests::history::{assign, at, measure, plan};
 use duban_tests::receiver::{Received, Receiver, always_ok};
 use duban_tests::{Backend, TestApp, backend_tests, fresh_db, spawn_app_on, test_now};
-
-#[path = "notify_delivery/kit.rs"]
-#[expect(dead_code, reason = "the bulletin tests use part of the delivery kit")]
-mod kit;
 
 /// The recorded events of `event_type`, in log order (read page by page: a page ends
 /// where this process's recent appends stop meeting another server's).

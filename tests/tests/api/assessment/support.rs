@@ -6,9 +6,9 @@ use serde_json::{Value, json};
 use duban_tests::TestApp;
 
 /// The 2024 survey: 长风初级中学 (seed figures, 72 ㎡ rooms) and 大路小学.
-pub const SURVEY_2024: &str = include_str!("../../../projections/fixtures/survey-2024.csv");
+pub const SURVEY_2024: &str = include_str!("../../../../projections/fixtures/survey-2024.csv");
 /// The 2025 survey: 长风's rooms rebuilt to 96 / 90 ㎡.
-pub const SURVEY_2025: &str = include_str!("../../../projections/fixtures/survey-2025.csv");
+pub const SURVEY_2025: &str = include_str!("../../../../projections/fixtures/survey-2025.csv");
 
 /// The importSurvey mutation's selection.
 pub const IMPORT: &str = "mutation($f: FileInput!, $y: Int!, $c: String) {

@@ -8,7 +8,7 @@
 //!
 //! PostgreSQL only (skipped without `DUBAN_TEST_POSTGRES_URL`). Full-size run (release
 //! binary): `DUBAN_RELIABILITY_FULL=1 DUBAN_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test
-//! cargo test -p duban-tests --test reliability_cluster -- --nocapture`
+//! cargo test -p duban-tests --test api reliability_cluster -- --nocapture`
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -21,7 +21,6 @@ use duban_tests::process::{
     REPORT_PROGRESS, Rng, Server, create_token, gql, gql_ok, plan_with_tasks, run_cli, wait_ready,
 };
 
-#[path = "reliability_cluster/ws.rs"]
 mod ws;
 
 use ws::{next_event, subscribe};
