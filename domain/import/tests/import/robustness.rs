@@ -3,7 +3,7 @@
 use duban_import::{ImportError, parse_plan, parse_plan_bytes};
 use proptest::prelude::*;
 
-const SEED_004: &str = include_str!("fixtures/004_57d03eec54c33079.txt");
+const SEED_004: &str = include_str!("../fixtures/004_57d03eec54c33079.txt");
 
 /// Characters plans are made of: numbers, brackets, colons, labels, dates.
 fn plan_like() -> impl Strategy<Value = String> {

@@ -5,11 +5,11 @@
 use chrono::NaiveDate;
 use duban_import::{DepartmentKind, ParsedPlan, parse_plan};
 
-const SEED_000: &str = include_str!("fixtures/000_cb0ffffcd9b8635d.txt");
-const SEED_001: &str = include_str!("fixtures/001_8b0b858e70539536.txt");
-const SEED_002: &str = include_str!("fixtures/002_b9acc1299180cd17.txt");
-const SEED_003: &str = include_str!("fixtures/003_29591f9224e93faa.txt");
-const SEED_004: &str = include_str!("fixtures/004_57d03eec54c33079.txt");
+const SEED_000: &str = include_str!("../fixtures/000_cb0ffffcd9b8635d.txt");
+const SEED_001: &str = include_str!("../fixtures/001_8b0b858e70539536.txt");
+const SEED_002: &str = include_str!("../fixtures/002_b9acc1299180cd17.txt");
+const SEED_003: &str = include_str!("../fixtures/003_29591f9224e93faa.txt");
+const SEED_004: &str = include_str!("../fixtures/004_57d03eec54c33079.txt");
 
 fn parse(text: &str) -> ParsedPlan {
     parse_plan(text).expect("the seed parses")
