@@ -58,3 +58,23 @@ pub async fn next_event(ws: &mut Ws, limit: Duration) -> Option<Value> {
     assert_eq!(message["type"], "next", "{message}");
     Some(message["payload"]["data"]["taskEvents"].clone())
 }
+
+/// Whether an event of `task` arrives within `limit`. Events of other tasks before it are
+/// passed over: the server may fold the set-up written through the other server only
+/// after the subscription began, and delivers it then. The feed is in log order, so once
+/// `task`'s event is here nothing older is left to come.
+pub async fn event_of(ws: &mut Ws, task: &str, limit: Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let Some(event) = next_event(ws, left).await else {
+            return false;
+        };
+        if event["streamId"]
+            .as_str()
+            .is_some_and(|stream| stream.ends_with(task))
+        {
+            return true;
+        }
+    }
+}
