@@ -104,7 +104,7 @@ pub async fn spawn_app_via(backend: Backend, db: DbGuard, url: &str, clock: Cloc
     let handle = server.handle();
     tokio::spawn(server);
     let now = app.clock.now();
-    let dbh = app.store.db();
+    let dbh = app.db.clone();
     let (_, office) = create_token(&dbh, "test office", Role::Office, None, now)
         .await
         .expect("office token");
@@ -214,7 +214,7 @@ impl TestApp {
     pub async fn department_token(&self, department_id: &str) -> String {
         let id = DepartmentId::parse("department", department_id).expect("department id");
         let (_, token) = create_token(
-            &self.app.store.db(),
+            &self.app.db,
             &format!("dept {department_id}"),
             Role::Department,
             Some(id),

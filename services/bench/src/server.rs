@@ -53,8 +53,7 @@ impl Server {
         let server = serve(Arc::clone(&app), listener, ServerConfig::default())?;
         let handle = server.handle();
         tokio::spawn(server);
-        let (_, office) =
-            create_token(&app.store.db(), "bench office", Role::Office, None, now()).await?;
+        let (_, office) = create_token(&app.db, "bench office", Role::Office, None, now()).await?;
         Ok(Server {
             base: format!("http://127.0.0.1:{port}"),
             office,
@@ -66,10 +65,11 @@ impl Server {
     /// Starts `bin serve` over `url` (a token is created in the database first) and waits
     /// until /healthz answers.
     pub async fn child(bin: &Path, url: &str) -> BenchResult<Server> {
-        let store = duban_store::connect(url).await?;
-        let (_, office) =
-            create_token(&store.db(), "bench office", Role::Office, None, now()).await?;
-        drop(store);
+        // The log's and the server's tables, as the server will find them.
+        drop(duban_store::connect(url).await?);
+        let db = duban::db::open(url).await?;
+        let (_, office) = create_token(&db, "bench office", Role::Office, None, now()).await?;
+        drop(db);
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let started = Instant::now();
         let child = tokio::process::Command::new(bin)

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use duban_domain::Actor;
 use duban_domain::aggregate::Aggregate;
-use duban_store::{EventStore, StreamBound};
+use duban_store::{Db, EventStore, StreamBound};
 
 use crate::clock::Clock;
 use crate::commands::{CommandOptions, CommandService, Executed};
@@ -22,6 +22,8 @@ use crate::tokens::TokenCache;
 pub struct App {
     /// The event store.
     pub store: Arc<dyn EventStore>,
+    /// The server's own tables beside the log ([`crate::db`]).
+    pub db: Db,
     /// The command path.
     pub commands: CommandService,
     /// The read models.
@@ -52,12 +54,17 @@ impl App {
     /// Connects to `database_url` (running migrations) and loads the read models.
     pub async fn open(database_url: &str, clock: Clock) -> ServiceResult<Arc<App>> {
         let store = duban_store::connect(database_url).await?;
-        Self::with_store(store, clock).await
+        let db = crate::db::open(database_url).await?;
+        Self::with_store(store, db, clock).await
     }
 
-    /// Builds the application over an open store.
-    pub async fn with_store(store: Arc<dyn EventStore>, clock: Clock) -> ServiceResult<Arc<App>> {
-        let persist = Arc::new(SqlReadModelStore::new(store.db()));
+    /// Builds the application over an open store and the server's tables in `db`.
+    pub async fn with_store(
+        store: Arc<dyn EventStore>,
+        db: Db,
+        clock: Clock,
+    ) -> ServiceResult<Arc<App>> {
+        let persist = Arc::new(SqlReadModelStore::new(db.clone()));
         let read = ReadModels::open(Arc::clone(&store), persist).await?;
         let catalogue = duban_projections::assessment::Catalogue::builtin()
             .map_err(|e| crate::error::ServiceError::Internal(e.to_string()))?;
@@ -73,7 +80,8 @@ impl App {
             clock,
             metrics: Metrics::new(),
             dispatches: DispatchCache::default(),
-            tokens: TokenCache::default(),
+            tokens: TokenCache::new(db.clone()),
+            db,
             responses: ResponseCache::default(),
             documents: DocumentCache::default(),
             assessment,

@@ -224,7 +224,7 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
             app.read.spawn_follower();
             app.assessment.spawn_follower();
             app.spawn_clock(Duration::from_secs(clock_interval.max(1)));
-            app.spawn_delivery(delivery)?;
+            let _delivery = app.spawn_delivery(delivery)?;
             println!(
                 "duban serving on http://{addr}/graphql (console: http://{addr}/, GraphiQL: http://{addr}/graphiql)"
             );
@@ -407,7 +407,7 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
 }
 
 async fn token(app: &App, action: TokenAction) -> ServiceResult<()> {
-    let db = app.store.db();
+    let db = app.db.clone();
     match action {
         TokenAction::Create {
             name,

@@ -99,27 +99,10 @@ pub fn check_command_id(command_id: &str) -> ServiceResult<()> {
     Err(ServiceError::invalid("commandId", problem))
 }
 
-/// The events a command id recorded the first time, if it was handled before.
-pub async fn find_command(
-    store: &dyn EventStore,
-    command_id: &str,
-) -> ServiceResult<Option<Vec<RecordedEvent>>> {
-    check_command_id(command_id)?;
-    let sql = "SELECT first_position, event_count FROM commands WHERE command_id = $1";
-    let found: Option<(i64, i64)> = crate::on_db!(store.db(), |pool| sqlx::query_as(sql)
-        .bind(command_id)
-        .fetch_optional(&pool)
-        .await?);
-    let Some((first, count)) = found else {
-        return Ok(None);
-    };
-    Ok(Some(store.read_all(first - 1, count).await?))
-}
-
 /// Refuses to replay a command id for a sender of another role or department: the first
 /// answer belongs to whoever sent the command (an auditor or another department must not
 /// obtain it, nor a success, by repeating someone else's command id).
-pub fn check_sender(events: &[RecordedEvent], actor: &Actor) -> ServiceResult<()> {
+fn check_sender(events: &[RecordedEvent], actor: &Actor) -> ServiceResult<()> {
     let sender = metadata(actor, None);
     match events.first() {
         Some(first)
@@ -250,21 +233,22 @@ impl CommandService {
                 return Ok(first);
             }
             match appended {
+                // The same command id was recorded between our check and our append.
+                Ok(appended) if appended.duplicate => {
+                    self.snapshots.forget(stream_id);
+                    return self
+                        .answer_again(stream_id, actor, appended.events.to_vec())
+                        .await;
+                }
                 Ok(appended) => {
-                    let state = if appended.duplicate {
-                        self.snapshots.forget(stream_id);
-                        self.load(stream_id, StreamBound::All).await?
-                    } else {
-                        let state = events.iter().fold(state, A::evolve);
-                        if let Some(s) = &state {
-                            self.snapshots.put(stream_id, s.clone());
-                        }
-                        state
-                    };
+                    let state = events.iter().fold(state, A::evolve);
+                    if let Some(s) = &state {
+                        self.snapshots.put(stream_id, s.clone());
+                    }
                     return Ok(Executed {
                         state,
                         events: appended.events,
-                        duplicate: appended.duplicate,
+                        duplicate: false,
                     });
                 }
                 // A stale snapshot: decide again on the stored state, at once.
@@ -307,19 +291,49 @@ impl CommandService {
         Ok((appended.events, appended.duplicate))
     }
 
-    /// The first answer to a command id, when it was handled before.
+    /// The events `command_id` recorded the first time it was handled, when it was and
+    /// `actor` may have that answer (FORBIDDEN for another role or department): the one
+    /// place a repeated command is recognised. Every command path asks it before
+    /// deciding, and again when its append finds the id taken meanwhile.
+    pub async fn first_answer(
+        &self,
+        actor: &Actor,
+        command_id: Option<&str>,
+    ) -> ServiceResult<Option<Vec<RecordedEvent>>> {
+        let Some(command_id) = command_id else {
+            return Ok(None);
+        };
+        check_command_id(command_id)?;
+        let Some(events) = self.store.find_command(command_id).await? else {
+            return Ok(None);
+        };
+        check_sender(&events, actor)?;
+        Ok(Some(events))
+    }
+
+    /// The first answer to the command id of `options`, when it was handled before.
     async fn already_handled<A: Aggregate>(
         &self,
         stream_id: &str,
         actor: &Actor,
         options: &CommandOptions,
     ) -> ServiceResult<Option<Executed<A>>> {
-        let Some(command_id) = &options.command_id else {
-            return Ok(None);
-        };
-        let Some(events) = find_command(self.store.as_ref(), command_id).await? else {
-            return Ok(None);
-        };
+        match self
+            .first_answer(actor, options.command_id.as_deref())
+            .await?
+        {
+            Some(events) => Ok(Some(self.answer_again(stream_id, actor, events).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// A command's first answer (`events`), given again to a repeat on `stream_id`.
+    async fn answer_again<A: Aggregate>(
+        &self,
+        stream_id: &str,
+        actor: &Actor,
+        events: Vec<RecordedEvent>,
+    ) -> ServiceResult<Executed<A>> {
         check_sender(&events, actor)?;
         if events.iter().any(|e| e.stream_id != stream_id) {
             return Err(ServiceError::invalid(
@@ -328,10 +342,10 @@ impl CommandService {
             ));
         }
         let state = self.load(stream_id, StreamBound::All).await?;
-        Ok(Some(Executed {
+        Ok(Executed {
             state,
             events: events.into(),
             duplicate: true,
-        }))
+        })
     }
 }

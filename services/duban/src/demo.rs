@@ -24,7 +24,7 @@ use duban_domain::{Actor, Role};
 use crate::app::App;
 use crate::auth::create_token;
 use crate::clock::Clock;
-use crate::commands::{CommandOptions, find_command};
+use crate::commands::CommandOptions;
 use crate::error::{ServiceError, ServiceResult};
 use crate::ops::LifecycleInput;
 use crate::ops::import_plan::ImportOptions;
@@ -175,11 +175,16 @@ fn as_dept(name: &str, id: &str) -> ServiceResult<Actor> {
 
 /// Loads the demo data set unless it is already there.
 pub async fn load(app: &Arc<App>) -> ServiceResult<()> {
-    if find_command(app.store.as_ref(), IMPORT_ID).await?.is_some() {
+    if app.store.find_command(IMPORT_ID).await?.is_some() {
         tracing::info!("demo data already loaded; nothing added");
         return Ok(());
     }
-    let demo_app = App::with_store(Arc::clone(&app.store), Clock::fixed(at(2023, 1, 5))).await?;
+    let demo_app = App::with_store(
+        Arc::clone(&app.store),
+        app.db.clone(),
+        Clock::fixed(at(2023, 1, 5)),
+    )
+    .await?;
     let mut d = Demo {
         app: demo_app,
         office: Actor::office("区教育局 领导小组办公室"),
@@ -445,7 +450,7 @@ async fn script(d: &mut Demo) -> ServiceResult<()> {
 /// their console sign-in links on `addr`.
 pub async fn print_tokens(app: &App, addr: &str) -> ServiceResult<()> {
     let link = |token: &str| crate::http::console::sign_in_link(addr, token);
-    let db = app.store.db();
+    let db = app.db.clone();
     let now = app.clock.now();
     let jiaoyu = app.read.read(|m| {
         m.departments

@@ -15,7 +15,8 @@
 //! - [`cli`], [`progress`], [`telemetry`]: the command line; [`demo`]: the demo data set.
 //! - [`transfer`]: export/import of the whole log (JSON Lines) and SQLite backups.
 //! - [`notify`]: notifications from the log: signatures, endpoint address rules, messages.
-//! - [`error`]: [`error::ServiceError`], one per boundary; [`db`]: SQL on either backend.
+//! - [`error`]: [`error::ServiceError`], one per boundary; [`db`]: the server's own tables
+//!   beside the log (its pool, its migrations in `migrations/`) and SQL on either backend.
 //! - [`memory`]: malloc arenas per core, and freed memory given back after the big folds.
 
 pub mod app;

@@ -8,25 +8,26 @@
 use crate::auth::{TokenInfo, authenticate, hash_token};
 use crate::bounded::Bounded;
 use crate::error::ServiceResult;
-use duban_store::EventStore;
+use duban_store::{Db, EventStore};
 
 /// Entries kept: far more tokens than a county hands out; the least used go first.
 const CAPACITY: usize = 10_000;
 
 /// Token hash → (the epoch it was looked up under, the live token).
 pub struct TokenCache {
+    db: Db,
     entries: Bounded<String, (u64, TokenInfo)>,
 }
 
-impl Default for TokenCache {
-    fn default() -> Self {
+impl TokenCache {
+    /// The cache of tokens stored in `db` (the server's tables).
+    pub fn new(db: Db) -> Self {
         Self {
+            db,
             entries: Bounded::new(CAPACITY),
         }
     }
-}
 
-impl TokenCache {
     /// The live token with this secret, or UNAUTHENTICATED; from the cache when the
     /// store's token epoch has not moved since it was looked up.
     pub async fn authenticate(
@@ -34,7 +35,7 @@ impl TokenCache {
         store: &dyn EventStore,
         token: &str,
     ) -> ServiceResult<TokenInfo> {
-        self.lookup(store, token, store.token_epoch()).await
+        self.lookup(token, store.token_epoch()).await
     }
 
     /// [`TokenCache::authenticate`] for delivering the event at `position`: the cache
@@ -46,20 +47,19 @@ impl TokenCache {
         token: &str,
         position: i64,
     ) -> ServiceResult<TokenInfo> {
-        self.lookup(store, token, store.token_epoch_through(position))
+        self.lookup(token, store.token_epoch_through(position))
             .await
     }
 
     async fn lookup(
         &self,
-        store: &dyn EventStore,
         token: &str,
         // Read before the lookup: a change committed during it moves the epoch on, and
         // the entry, stored under the older epoch, is then never used.
         epoch: Option<u64>,
     ) -> ServiceResult<TokenInfo> {
         let Some(epoch) = epoch else {
-            return authenticate(&store.db(), token).await;
+            return authenticate(&self.db, token).await;
         };
         let hash = hash_token(token);
         if let Some((seen, info)) = self.entries.get(&hash)
@@ -67,7 +67,7 @@ impl TokenCache {
         {
             return Ok(info);
         }
-        let info = authenticate(&store.db(), token).await?;
+        let info = authenticate(&self.db, token).await?;
         self.entries.insert(hash, (epoch, info.clone()));
         Ok(info)
     }

@@ -13,12 +13,15 @@
 //! - `lean` — [`LeanPage`] of [`LeanEvent`]s, the log as a replay reads it (texts in one
 //!   buffer); `lean_page` — such a page sent by SQLite as one separator-joined text.
 //! - `error` — [`StoreError`].
-//! - `log_entry` — [`LogEntry`] and [`read_log`]: the log exactly as stored, for export.
+//! - `log_entry` — [`LogEntry`]: the log exactly as stored, for export
+//!   ([`EventStore::read_log`]).
+//! - `command_ids` — the handled command ids ([`EventStore::find_command`]).
 //! - `import` — [`LogImport`]: loads an exported log into an empty store, verified.
 //! - `sqlite` — [`SqliteStore`] (`BEGIN IMMEDIATE`, WAL).
 //! - `postgres` — [`PgStore`] (`event_head` row lock, LISTEN/NOTIFY on [`CHANNEL`]; lean
 //!   pages by binary COPY).
-//! - `migrations` — the embedded migrators ([`SQLITE_MIGRATOR`], [`POSTGRES_MIGRATOR`]).
+//! - `migrations` — the log's embedded migrators ([`sqlite_migrator`],
+//!   [`postgres_migrator`]), run beside the application's own ([`beside_others`]).
 //! - `connect` — [`connect()`] picks the backend from a URL.
 //! - `notify` — the watch channel behind [`EventStore::subscribe`].
 //! - `fault` — [`FaultHook`], fault injection for tests.
@@ -30,6 +33,7 @@
 //! - [`testing`] — fresh SQLite files and PostgreSQL databases for tests.
 
 mod append;
+mod command_ids;
 mod connect;
 mod error;
 mod event;
@@ -52,15 +56,15 @@ pub mod testing;
 mod verify;
 
 pub use append::{Appended, ExpectedVersion, StreamAppend};
-pub use connect::connect;
+pub use connect::{connect, open_pool};
 pub use error::StoreError;
 pub use event::{Metadata, NewEvent, RecordedEvent};
 pub use fault::FaultHook;
 pub use hash::GENESIS_HASH;
 pub use import::{ImportSummary, LogImport};
 pub use lean::{LeanEvent, LeanPage};
-pub use log_entry::{LogEntry, read_log};
-pub use migrations::{POSTGRES_MIGRATOR, SQLITE_MIGRATOR};
+pub use log_entry::LogEntry;
+pub use migrations::{beside_others, postgres_migrator, sqlite_migrator};
 pub use postgres::{CHANNEL, PgStore};
 pub use sqlite::SqliteStore;
 pub use store::{Db, EventStore, StreamBound};

@@ -8,7 +8,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::error::StoreError;
-use crate::store::{Db, EventStore};
+use crate::store::Db;
 use crate::{postgres, sqlite};
 
 /// One event of the log with everything the store assigned, as stored.
@@ -59,15 +59,15 @@ mod micros {
 
 /// Up to `limit` entries with `after < position <= up_to`, in position order, exactly as
 /// stored. Fails on the first row that cannot be decoded.
-pub async fn read_log(
-    store: &dyn EventStore,
+pub(crate) async fn read_log(
+    db: &Db,
     after: i64,
     up_to: i64,
     limit: i64,
 ) -> Result<Vec<LogEntry>, StoreError> {
-    let rows = match store.db() {
-        Db::Sqlite(pool) => sqlite::read::page(&pool, after, up_to, limit).await?,
-        Db::Postgres(pool) => postgres::read::page(&pool, after, up_to, limit).await?,
+    let rows = match db {
+        Db::Sqlite(pool) => sqlite::read::page(pool, after, up_to, limit).await?,
+        Db::Postgres(pool) => postgres::read::page(pool, after, up_to, limit).await?,
     };
     rows.into_iter()
         .map(|(position, row)| row.map_err(|detail| StoreError::Corrupt { position, detail }))

@@ -1,12 +1,27 @@
-//! The embedded migrations, one migrator per backend, run at connect.
+//! The embedded migrations of the log's tables (`events`, `event_head`, `commands`),
+//! one migrator per backend, run at connect.
 //!
-//! Files live in `migrations/sqlite/` and `migrations/postgres/` (`0001_events.sql`, ...);
-//! later files for tokens and read models go into the same folders.
+//! Files live in `migrations/sqlite/` and `migrations/postgres/`. The application keeps
+//! its own tables beside the log, with migrators of its own, in the same database (the
+//! server's are in `services/duban/migrations/`): all of them record themselves in
+//! sqlx's one migrations table, so each ignores the versions it does not know
+//! ([`beside_others`]) and their version numbers never overlap.
 
 use sqlx::migrate::Migrator;
 
-/// Migrations for SQLite databases.
-pub static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+/// The log's migrations for SQLite databases.
+pub fn sqlite_migrator() -> Migrator {
+    beside_others(sqlx::migrate!("./migrations/sqlite"))
+}
 
-/// Migrations for PostgreSQL databases.
-pub static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+/// The log's migrations for PostgreSQL databases.
+pub fn postgres_migrator() -> Migrator {
+    beside_others(sqlx::migrate!("./migrations/postgres"))
+}
+
+/// `migrator`, made to leave alone the migrations other migrators applied to the same
+/// database (instead of failing on versions it does not know).
+pub fn beside_others(mut migrator: Migrator) -> Migrator {
+    migrator.set_ignore_missing(true);
+    migrator
+}

@@ -72,19 +72,33 @@ impl Recent {
     /// Up to `limit` events from `after + 1` on, if this process committed `after + 1`
     /// and still holds it: the contiguous run from there.
     pub(crate) fn after(&self, after: i64, limit: i64) -> Option<Vec<RecordedEvent>> {
-        let kept = self.appends();
-        let start = kept
-            .runs
-            .partition_point(|r| r.last().is_none_or(|e| e.position <= after));
-        let first = kept.runs.get(start)?;
-        let offset = first.partition_point(|e| e.position <= after);
-        if first.get(offset)?.position != after + 1 {
-            return None;
-        }
         let limit = usize::try_from(limit).unwrap_or(0);
-        let run = kept
-            .runs
-            .range(start..)
+        // Under the lock only the shared runs are taken (a reference count each); the
+        // events are copied after it is released, so a reader never holds up the writer
+        // task, which pushes every commit here, for longer than that.
+        let (runs, offset) = {
+            let kept = self.appends();
+            let start = kept
+                .runs
+                .partition_point(|r| r.last().is_none_or(|e| e.position <= after));
+            let first = kept.runs.get(start)?;
+            let offset = first.partition_point(|e| e.position <= after);
+            if first.get(offset)?.position != after + 1 {
+                return None;
+            }
+            let mut wanted = limit + offset;
+            let mut runs = Vec::new();
+            for run in kept.runs.range(start..) {
+                if wanted == 0 {
+                    break;
+                }
+                wanted = wanted.saturating_sub(run.len());
+                runs.push(Arc::clone(run));
+            }
+            (runs, offset)
+        };
+        let run = runs
+            .iter()
             .enumerate()
             .flat_map(|(i, r)| &r[if i == 0 { offset } else { 0 }..])
             .zip(after + 1..)

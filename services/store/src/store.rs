@@ -47,7 +47,9 @@ use tokio::sync::watch;
 use crate::append::{Appended, StreamAppend};
 use crate::error::StoreError;
 use crate::event::{Metadata, RecordedEvent};
+use crate::import::LogImport;
 use crate::lean::LeanPage;
+use crate::log_entry::LogEntry;
 use crate::verify::IntegrityReport;
 
 /// How much of a stream to read.
@@ -117,8 +119,26 @@ pub trait EventStore: Send + Sync {
     /// Recomputes every stream's hash chain and checks positions run 1..=head.
     async fn verify(&self) -> Result<IntegrityReport, StoreError>;
 
-    /// The underlying database pool.
-    fn db(&self) -> Db;
+    /// The events a command id recorded the first time it was handled, or `None` when
+    /// it was never handled: what makes a repeated command idempotent.
+    async fn find_command(
+        &self,
+        command_id: &str,
+    ) -> Result<Option<Vec<RecordedEvent>>, StoreError>;
+
+    /// Up to `limit` entries with `after < position <= up_to`, in position order, exactly
+    /// as stored (with their hashes), for an export. Fails on the first row that cannot
+    /// be decoded.
+    async fn read_log(
+        &self,
+        after: i64,
+        up_to: i64,
+        limit: i64,
+    ) -> Result<Vec<LogEntry>, StoreError>;
+
+    /// Opens an import of an exported log; the store must hold no events and no handled
+    /// commands ([`StoreError::NotEmpty`] otherwise).
+    async fn begin_import(&self) -> Result<LogImport, StoreError>;
 
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;

@@ -47,10 +47,9 @@ async fn refused_from_now_on(app: &TestApp, token: &str) -> Duration {
 
 /// A second connection to the server's database: what another process would use.
 async fn other_connection(app: &TestApp) -> Db {
-    duban_store::connect(&app.db.url())
+    duban_store::open_pool(&app.db.url(), 2)
         .await
         .expect("a second connection")
-        .db()
 }
 
 backend_tests!(a_token_revoked_by_another_process_is_refused_and_others_keep_working);

@@ -99,7 +99,7 @@ async fn weekly_digests_reach_their_departments(backend: Backend) {
         json!({ "name": "督查室通知", "kind": "WEBHOOK", "url": format!("{}/p", plain_rx.base) }),
     )
     .await;
-    t.app.spawn_delivery(kit::config()).expect("delivery");
+    let _delivery = t.app.spawn_delivery(kit::config()).expect("delivery");
     let other = App::open(&t.db.url(), t.app.clock.clone())
         .await
         .expect("second app");
@@ -259,7 +259,7 @@ async fn the_quarterly_circular_reaches_the_office(backend: Backend) {
         recorded(&t, "QuarterlyCircularDue").await
     );
 
-    t.app.spawn_delivery(kit::config()).expect("delivery");
+    let _delivery = t.app.spawn_delivery(kit::config()).expect("delivery");
     let quarter = Quarter::new(2025, 2).expect("quarter");
     let answer = t
         .app

@@ -200,7 +200,7 @@ async fn queries_and_writes_go_on_during_a_rebuild(backend: Backend) {
 
 /// Runs `sql` with one text parameter on the app's database.
 async fn execute(app: &TestApp, sql: &str, param: &str) -> u64 {
-    let affected = match app.app.store.db() {
+    let affected = match app.app.db.clone() {
         Db::Sqlite(pool) => sqlx::query(sql)
             .bind(param)
             .execute(&pool)
@@ -217,7 +217,7 @@ async fn execute(app: &TestApp, sql: &str, param: &str) -> u64 {
 
 /// Runs a `SELECT count(*)` with one text parameter on the app's database.
 async fn count(app: &TestApp, sql: &str, param: &str) -> i64 {
-    match app.app.store.db() {
+    match app.app.db.clone() {
         Db::Sqlite(pool) => sqlx::query_scalar(sql).bind(param).fetch_one(&pool).await,
         Db::Postgres(pool) => sqlx::query_scalar(sql).bind(param).fetch_one(&pool).await,
     }
@@ -226,7 +226,7 @@ async fn count(app: &TestApp, sql: &str, param: &str) -> i64 {
 
 async fn checkpoint(app: &TestApp) -> i64 {
     let sql = "SELECT position FROM projection_checkpoints WHERE name = 'core'";
-    match app.app.store.db() {
+    match app.app.db.clone() {
         Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(&pool).await,
         Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(&pool).await,
     }

@@ -73,10 +73,8 @@ pub(crate) async fn small_export() -> (TestApp, Vec<u8>) {
 async fn backup_makes_an_openable_copy_with_the_same_events() {
     let (source, _) = small_export().await;
     let copy = TempDbFile::new();
-    backup(source.app.store.as_ref(), copy.path())
-        .await
-        .expect("backup");
-    let exists = backup(source.app.store.as_ref(), copy.path()).await;
+    backup(&source.app.db, copy.path()).await.expect("backup");
+    let exists = backup(&source.app.db, copy.path()).await;
     assert!(
         exists
             .expect_err("refuses to overwrite")
@@ -95,11 +93,9 @@ async fn backup_makes_an_openable_copy_with_the_same_events() {
     assert_clean(&opened).await;
 
     if let Some(pg) = fresh_db(Backend::Postgres).await {
-        let store = duban_store::connect(&pg.url()).await.expect("open");
+        let db = duban::db::open(&pg.url()).await.expect("open");
         let target = TempDbFile::new();
-        let err = backup(store.as_ref(), target.path())
-            .await
-            .expect_err("postgres");
+        let err = backup(&db, target.path()).await.expect_err("postgres");
         assert!(err.to_string().contains("pg_dump"), "{err}");
         assert!(!target.path().exists());
     }

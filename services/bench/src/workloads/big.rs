@@ -150,7 +150,7 @@ async fn rebuild(report: &mut Report, backend: Backend, url: &str) -> BenchResul
     report.add(REBUILD, backend, "rebuild_events", head as f64, "events");
     // Over the projection the server stored (current: the documents compare equal and
     // none is written), then over none (every document written), as after an import.
-    let persist = SqlReadModelStore::new(app.store.db());
+    let persist = SqlReadModelStore::new(app.db.clone());
     for (prefix, fresh) in [("rebuild", false), ("rebuild_fresh", true)] {
         if fresh {
             persist.clear(CORE).await?;

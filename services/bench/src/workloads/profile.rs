@@ -32,14 +32,13 @@ pub async fn run(
     tasks: &[String],
     count: usize,
 ) -> BenchResult<()> {
-    let (_, token) =
-        create_token(&app.store.db(), "bench profile", Role::Office, None, now()).await?;
+    let (_, token) = create_token(&app.db, "bench profile", Role::Office, None, now()).await?;
     let actor = Actor::office("bench profile");
     let mut phases: [Vec<Duration>; 6] = Default::default();
     for n in 0..count {
         let stream = format!("task-{}", tasks[n % tasks.len()]);
         let t = Instant::now();
-        authenticate(&app.store.db(), &token).await?;
+        authenticate(&app.db, &token).await?;
         phases[0].push(t.elapsed());
         let t = Instant::now();
         let state: Option<Task> = app.commands.load(&stream, StreamBound::All).await?;

@@ -332,6 +332,8 @@ pub async fn import_survey(
     input: ImportSurveyInput,
 ) -> async_graphql::Result<ImportSurveyPayload> {
     let actor = viewer(ctx)?.actor();
+    // Checked again by the import; here first on purpose, so a sender who may not
+    // import does not make the server decode the file.
     actor
         .require_office("import a school survey")
         .map_err(|e| to_gql(e.into()))?;

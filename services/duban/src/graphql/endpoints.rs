@@ -202,7 +202,7 @@ pub async fn deliveries(
     };
     let app = app(ctx);
     let key = endpoint.map(|e| e.0.to_string());
-    let mut rows = Ledger::new(app.store.db())
+    let mut rows = Ledger::new(app.db.clone())
         .deliveries(
             key.as_deref(),
             status.map(DeliveryStatusGql::as_str),

@@ -7,7 +7,9 @@
 //! - [`scalars`], [`enums`], [`inputs`]: the contract's scalars, enums and inputs.
 //! - [`types`]: Department, Plan, Task, DomainEvent and the connections; [`page`]:
 //!   cursor pagination.
-//! - [`query`], [`mutation`], [`subscription`]: the roots; [`board`]: the board and its
+//! - [`query`], [`mutation`], [`subscription`]: the roots; [`lifecycle`]: the one path of
+//!   the task lifecycle mutations; [`convert`]: inputs into the service's inputs by
+//!   `From`; [`board`]: the board and its
 //!   cache; [`readmodels`]: the quarterly dispatch and the board's rows; [`import`]:
 //!   `importPlan` and `previewPlanImport`; [`file`]: `FileInput`, a file sent inline for the importers.
 //! - [`assessment`]: the 优质均衡 assessment: `schools`, `assessment`, `importSurvey`;
@@ -19,6 +21,7 @@ pub mod assessment;
 pub mod board;
 pub mod connection;
 pub mod context;
+pub mod convert;
 pub mod endpoints;
 pub mod enums;
 pub mod expansion;
@@ -26,6 +29,7 @@ pub mod file;
 pub mod guarantee;
 pub mod import;
 pub mod inputs;
+pub mod lifecycle;
 pub mod mutation;
 pub mod nesting;
 pub mod page;

@@ -4,39 +4,17 @@ use async_graphql::{Context, ID, Object};
 
 use duban_domain::endpoint::EndpointCommand;
 
-use crate::commands::CommandOptions;
 use crate::ops::LifecycleInput;
-use crate::ops::define_measure::MeasureInput;
-use crate::ops::draft_plan::DraftPlan;
-use crate::ops::raise_rectification::RectificationInput;
 
 use super::context::{GqlResult, app, viewer};
 use super::endpoints::EndpointObj;
 use super::import::ImportPlanPayload;
 use super::inputs::*;
+use super::lifecycle::on_task;
 use super::types::{DepartmentObj, PlanObj, TaskObj, shown};
 
 /// The root mutation type.
 pub struct Mutation;
-
-async fn lifecycle(
-    ctx: &Context<'_>,
-    task_id: &ID,
-    expected_version: Option<i32>,
-    command_id: Option<String>,
-    input: LifecycleInput,
-) -> async_graphql::Result<TaskObj> {
-    let actor = viewer(ctx)?.actor();
-    let options = CommandOptions {
-        expected_version: expected_version.map(i64::from),
-        command_id,
-    };
-    app(ctx)
-        .task_command(&actor, task_id, &options, input)
-        .await
-        .gql()
-        .and_then(|task| shown(ctx, task))
-}
 
 #[Object]
 impl Mutation {
@@ -65,25 +43,10 @@ impl Mutation {
         input: DraftPlanInput,
     ) -> async_graphql::Result<PlanObj> {
         let actor = viewer(ctx)?.actor();
-        let draft = DraftPlan {
-            title: input.title,
-            region: input.region,
-            issuer: input.issuer,
-            period_start: input.period_start.0,
-            period_end: input.period_end.0,
-            phases: input
-                .phases
-                .unwrap_or_default()
-                .into_iter()
-                .map(|p| duban_domain::plan::Phase {
-                    name: p.name,
-                    starts: p.starts.0,
-                    ends: p.ends.0,
-                })
-                .collect(),
-        };
+        let mut input = input;
+        let command_id = input.command_id.take();
         app(ctx)
-            .draft_plan(&actor, draft, input.command_id)
+            .draft_plan(&actor, input.into(), command_id)
             .await
             .gql()
             .map(PlanObj)
@@ -123,15 +86,10 @@ impl Mutation {
         input: DefineMeasureInput,
     ) -> async_graphql::Result<TaskObj> {
         let actor = viewer(ctx)?.actor();
-        let measure = MeasureInput {
-            plan_id: input.plan_id.0,
-            code: input.code,
-            title: input.title,
-            description: input.description,
-            phase: input.phase,
-        };
+        let mut input = input;
+        let command_id = input.command_id.take();
         app(ctx)
-            .define_measure(&actor, measure, input.command_id)
+            .define_measure(&actor, input.into(), command_id)
             .await
             .gql()
             .and_then(|task| shown(ctx, task))
@@ -162,18 +120,10 @@ impl Mutation {
         input: RaiseRectificationInput,
     ) -> async_graphql::Result<TaskObj> {
         let actor = viewer(ctx)?.actor();
-        let item = RectificationInput {
-            source: input.source.into(),
-            finding: input.finding,
-            standard: input.standard,
-            measured: input.measured,
-            unit: input.unit,
-            severity: input.severity.map(i64::from),
-            plan_id: input.plan_id.map(|i| i.0),
-            measure_id: input.measure_id.map(|i| i.0),
-        };
+        let mut input = input;
+        let command_id = input.command_id.take();
         app(ctx)
-            .raise_rectification(&actor, item, input.command_id)
+            .raise_rectification(&actor, input.into(), command_id)
             .await
             .gql()
             .and_then(|task| shown(ctx, task))
@@ -184,24 +134,7 @@ impl Mutation {
         ctx: &Context<'_>,
         input: AssignTaskInput,
     ) -> async_graphql::Result<TaskObj> {
-        let command = LifecycleInput::Assign {
-            lead_id: input.lead_id.0,
-            cooperating_ids: input
-                .cooperating_ids
-                .unwrap_or_default()
-                .into_iter()
-                .map(|i| i.0)
-                .collect(),
-            due: input.due.0,
-        };
-        lifecycle(
-            ctx,
-            &input.task_id,
-            input.expected_version,
-            input.command_id,
-            command,
-        )
-        .await
+        on_task(ctx, input, LifecycleInput::from).await
     }
 
     async fn report_progress(
@@ -209,19 +142,7 @@ impl Mutation {
         ctx: &Context<'_>,
         input: ReportProgressInput,
     ) -> async_graphql::Result<TaskObj> {
-        let command = LifecycleInput::ReportProgress {
-            percent: i64::from(input.percent),
-            note: input.note,
-            evidence: input.evidence.unwrap_or_default(),
-        };
-        lifecycle(
-            ctx,
-            &input.task_id,
-            input.expected_version,
-            input.command_id,
-            command,
-        )
-        .await
+        on_task(ctx, input, LifecycleInput::from).await
     }
 
     async fn submit_for_verification(
@@ -229,18 +150,7 @@ impl Mutation {
         ctx: &Context<'_>,
         input: SubmitTaskInput,
     ) -> async_graphql::Result<TaskObj> {
-        let command = LifecycleInput::Submit {
-            summary: input.summary,
-            evidence: input.evidence.unwrap_or_default(),
-        };
-        lifecycle(
-            ctx,
-            &input.task_id,
-            input.expected_version,
-            input.command_id,
-            command,
-        )
-        .await
+        on_task(ctx, input, LifecycleInput::from).await
     }
 
     async fn verify_task(
@@ -248,18 +158,7 @@ impl Mutation {
         ctx: &Context<'_>,
         input: VerifyTaskInput,
     ) -> async_graphql::Result<TaskObj> {
-        let command = LifecycleInput::Verify {
-            verdict: input.verdict.into(),
-            remarks: input.remarks,
-        };
-        lifecycle(
-            ctx,
-            &input.task_id,
-            input.expected_version,
-            input.command_id,
-            command,
-        )
-        .await
+        on_task(ctx, input, LifecycleInput::from).await
     }
 
     async fn extend_deadline(
@@ -267,18 +166,7 @@ impl Mutation {
         ctx: &Context<'_>,
         input: ExtendDeadlineInput,
     ) -> async_graphql::Result<TaskObj> {
-        let command = LifecycleInput::Extend {
-            due: input.due.0,
-            reason: input.reason,
-        };
-        lifecycle(
-            ctx,
-            &input.task_id,
-            input.expected_version,
-            input.command_id,
-            command,
-        )
-        .await
+        on_task(ctx, input, LifecycleInput::from).await
     }
 
     async fn urge_task(
@@ -286,15 +174,7 @@ impl Mutation {
         ctx: &Context<'_>,
         input: TaskNoteInput,
     ) -> async_graphql::Result<TaskObj> {
-        let command = LifecycleInput::Urge(input.note);
-        lifecycle(
-            ctx,
-            &input.task_id,
-            input.expected_version,
-            input.command_id,
-            command,
-        )
-        .await
+        on_task(ctx, input, |i| LifecycleInput::Urge(i.note)).await
     }
 
     async fn escalate_task(
@@ -302,15 +182,7 @@ impl Mutation {
         ctx: &Context<'_>,
         input: TaskNoteInput,
     ) -> async_graphql::Result<TaskObj> {
-        let command = LifecycleInput::Escalate(input.note);
-        lifecycle(
-            ctx,
-            &input.task_id,
-            input.expected_version,
-            input.command_id,
-            command,
-        )
-        .await
+        on_task(ctx, input, |i| LifecycleInput::Escalate(i.note)).await
     }
 
     /// The note is the reason.
@@ -319,15 +191,7 @@ impl Mutation {
         ctx: &Context<'_>,
         input: TaskNoteInput,
     ) -> async_graphql::Result<TaskObj> {
-        let command = LifecycleInput::Cancel(input.note);
-        lifecycle(
-            ctx,
-            &input.task_id,
-            input.expected_version,
-            input.command_id,
-            command,
-        )
-        .await
+        on_task(ctx, input, |i| LifecycleInput::Cancel(i.note)).await
     }
 
     /// The note is the reason.
@@ -336,15 +200,7 @@ impl Mutation {
         ctx: &Context<'_>,
         input: TaskNoteInput,
     ) -> async_graphql::Result<TaskObj> {
-        let command = LifecycleInput::Reopen(input.note);
-        lifecycle(
-            ctx,
-            &input.task_id,
-            input.expected_version,
-            input.command_id,
-            command,
-        )
-        .await
+        on_task(ctx, input, |i| LifecycleInput::Reopen(i.note)).await
     }
 
     /// Registers a notification endpoint; a WEBHOOK's secret is shown this once. OFFICE.

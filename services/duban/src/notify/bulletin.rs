@@ -5,15 +5,13 @@
 //! endpoints, and to a department's endpoint its own version (its figures and rank,
 //! as a department reads the circular in the API).
 
-use serde_json::{Value, json};
-
 use duban_domain::Event;
 use duban_domain::bulletin::{QuarterlyCircularDue, WeeklyDigestDue};
-use duban_domain::endpoint::{Endpoint, EndpointKind};
+use duban_domain::endpoint::Endpoint;
 use duban_domain::time::Quarter;
 use duban_store::RecordedEvent;
 
-use super::format::{self, Notice};
+use super::format::Notice;
 use super::message::Message;
 use crate::app::App;
 use crate::commands::decode;
@@ -52,14 +50,7 @@ pub async fn for_endpoint(
         }
         _ => return Ok(None),
     };
-    let id = format::delivery_id(endpoint.id.0, rec.position);
-    let body = body(endpoint.kind, &id, rec, &event, &notice);
-    Ok(Some(Message {
-        id,
-        title: notice.title,
-        markdown: notice.markdown,
-        body,
-    }))
+    Ok(Some(Message::new(endpoint, rec, &event, None, notice)))
 }
 
 /// The digest in Chinese: a title, then one line per open task, overdue first.
@@ -110,28 +101,6 @@ fn status_name(status: &str) -> &'static str {
         "IN_PROGRESS" => "推进中",
         "PENDING_VERIFICATION" => "待验收",
         _ => "在办",
-    }
-}
-
-/// The body for an endpoint of `kind`: a webhook gets the event and the Markdown
-/// (there is no task), the group robots the Markdown.
-fn body(
-    kind: EndpointKind,
-    id: &str,
-    rec: &RecordedEvent,
-    event: &Event,
-    notice: &Notice,
-) -> Option<Value> {
-    match kind {
-        EndpointKind::Webhook => Some(json!({
-            "id": id,
-            "type": rec.event_type,
-            "event": format::event_json(rec, event),
-            "task": null,
-            "title": notice.title,
-            "markdown": notice.markdown,
-        })),
-        _ => format::body(kind, id, rec, event, None, notice),
     }
 }
 

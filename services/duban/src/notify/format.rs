@@ -133,7 +133,9 @@ pub fn task_json(task: &Task) -> Value {
     })
 }
 
-/// The body sent to an endpoint of `kind` (LOG has none: its notice is logged).
+/// The body sent to an endpoint of `kind` (LOG has none: its notice is logged). A
+/// webhook gets the event, the task after it (when the event is a task's) and the
+/// notice's title and Markdown, so a system can show it without formatting its own.
 pub fn body(
     kind: EndpointKind,
     id: &str,
@@ -148,6 +150,8 @@ pub fn body(
             "type": rec.event_type,
             "event": event_json(rec, event),
             "task": task.map(task_json),
+            "title": notice.title,
+            "markdown": notice.markdown,
         })),
         EndpointKind::Wecom => Some(json!({
             "msgtype": "markdown",

@@ -7,6 +7,9 @@
 //! wall clock (not the app's clock, which tests fix).
 
 use duban_store::Db;
+use sqlx::QueryBuilder;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqlitePoolOptions, SqliteSynchronous};
 
 use crate::error::ServiceResult;
 use crate::on_db;
@@ -52,12 +55,53 @@ pub struct Attempt {
     pub error: Option<String>,
 }
 
-const UPSERT: &str = "INSERT INTO notify_deliveries (endpoint_id, position, event_type, status, \
-     attempts, first_attempt_at, last_attempt_at, last_status_code, last_error) \
-     VALUES ($1, $2, $3, $4, 1, $5, $5, $6, $7) \
-     ON CONFLICT (endpoint_id, position) DO UPDATE SET status = excluded.status, \
+/// One endpoint's progress to record: its acknowledged attempts and the position its
+/// checkpoint moves to.
+#[derive(Debug, Clone)]
+pub struct Progress {
+    /// The endpoint's uuid.
+    pub endpoint: String,
+    /// The last position delivered or skipped.
+    pub through: i64,
+    /// The acknowledged attempts since the last progress.
+    pub attempts: Vec<Attempt>,
+}
+
+/// What a repeated attempt at a delivery changes.
+const UPSERT_TAIL: &str = " ON CONFLICT (endpoint_id, position) DO UPDATE SET status = excluded.status, \
      attempts = notify_deliveries.attempts + 1, last_attempt_at = excluded.last_attempt_at, \
      last_status_code = excluded.last_status_code, last_error = excluded.last_error";
+
+/// Deliveries written per statement (8 parameters each, far under both databases'
+/// limits): one statement for many rows keeps the write lock held briefly.
+const ROWS_PER_INSERT: usize = 100;
+
+/// One INSERT of `rows` for `endpoint`, each an attempt that adds to a delivery's row.
+fn upsert<'a, DB: sqlx::Database>(endpoint: &'a str, rows: &'a [Attempt]) -> QueryBuilder<'a, DB>
+where
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    Option<i32>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    &'a Option<String>: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut q = QueryBuilder::new(
+        "INSERT INTO notify_deliveries (endpoint_id, position, event_type, status, attempts, \
+         first_attempt_at, last_attempt_at, last_status_code, last_error) ",
+    );
+    q.push_values(rows, |mut row, a| {
+        row.push_bind(endpoint)
+            .push_bind(a.position)
+            .push_bind(a.event_type.as_str())
+            .push_bind(a.status)
+            .push("1")
+            .push_bind(a.at)
+            .push_bind(a.at)
+            .push_bind(a.code)
+            .push_bind(&a.error);
+    });
+    q.push(UPSERT_TAIL);
+    q
+}
 
 /// The tables of one database.
 #[derive(Clone)]
@@ -69,6 +113,45 @@ impl Ledger {
     /// The ledger in `db`.
     pub fn new(db: Db) -> Self {
         Ledger { db }
+    }
+
+    /// The ledger on a small pool of its own to the database of `db`, for the delivery
+    /// worker. Its connections are made once, when it opens, and kept: an SQLite
+    /// connection runs on a thread it starts, which inherits the priority of the thread
+    /// that connects, and one that holds the write lock must run at the server's
+    /// priority (open it from the server's runtime). Its commits do not wait for the disk
+    /// (SQLite `synchronous=NORMAL` in WAL mode, PostgreSQL `synchronous_commit=off`).
+    /// A crash may then lose the last moments of bookkeeping, which only means those
+    /// notices are sent again under the same idempotency ids: at least once still holds.
+    pub async fn open_beside(db: &Db) -> ServiceResult<Self> {
+        let db = match db {
+            Db::Sqlite(pool) => {
+                let options = (*pool.connect_options())
+                    .clone()
+                    .synchronous(SqliteSynchronous::Normal);
+                Db::Sqlite(
+                    SqlitePoolOptions::new()
+                        .max_connections(2)
+                        .min_connections(2)
+                        .idle_timeout(None)
+                        .max_lifetime(None)
+                        .connect_with(options)
+                        .await?,
+                )
+            }
+            Db::Postgres(pool) => {
+                let options = (*pool.connect_options())
+                    .clone()
+                    .options([("synchronous_commit", "off")]);
+                Db::Postgres(
+                    PgPoolOptions::new()
+                        .max_connections(4)
+                        .connect_with(options)
+                        .await?,
+                )
+            }
+        };
+        Ok(Ledger { db })
     }
 
     /// Takes or renews the lease of `endpoint` for `owner` until `now + ttl_ms`; false
@@ -90,6 +173,16 @@ impl Ledger {
             .rows_affected()
         });
         Ok(done == 1)
+    }
+
+    /// Every endpoint id in the registry.
+    pub async fn endpoint_ids(&self) -> ServiceResult<Vec<String>> {
+        let rows: Vec<(String,)> = on_db!(self.db.clone(), |pool| {
+            sqlx::query_as("SELECT endpoint_id FROM notify_checkpoints ORDER BY endpoint_id")
+                .fetch_all(&pool)
+                .await?
+        });
+        Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
     /// Gives the lease up (a paused or removed endpoint, a stopping server).
@@ -118,61 +211,74 @@ impl Ledger {
         Ok(row.map(|r| r.0))
     }
 
-    /// Records `attempts` and moves the checkpoint to `position`, in one transaction,
-    /// provided `owner` still holds the lease; false (nothing written) when it lost it.
-    pub async fn commit(
-        &self,
-        endpoint: &str,
-        owner: &str,
-        position: i64,
-        attempts: &[Attempt],
-    ) -> ServiceResult<bool> {
-        let moved = on_db!(self.db.clone(), |pool| {
-            let mut tx = pool.begin().await?;
-            let moved = sqlx::query(
-                "UPDATE notify_checkpoints SET position = $1 \
-                 WHERE endpoint_id = $2 AND lease_owner = $3 AND position <= $1",
-            )
-            .bind(position)
-            .bind(endpoint)
-            .bind(owner)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if moved == 1 {
-                for a in attempts {
-                    sqlx::query(UPSERT)
-                        .bind(endpoint)
-                        .bind(a.position)
-                        .bind(&a.event_type)
-                        .bind(a.status)
-                        .bind(a.at)
-                        .bind(a.code)
-                        .bind(&a.error)
-                        .execute(&mut *tx)
-                        .await?;
+    /// Records each flush's attempts and moves its endpoint's checkpoint, all in one
+    /// transaction (so every endpoint's bookkeeping costs the log's writer one short
+    /// wait, not one per endpoint); a flush applies only while `owner` holds its
+    /// endpoint's lease. For each flush, in order: whether it applied.
+    pub async fn commit(&self, owner: &str, flushes: &[Progress]) -> ServiceResult<Vec<bool>> {
+        // The body is the same on both backends; only how the transaction begins
+        // differs: SQLite's `BEGIN IMMEDIATE` takes the write lock before anything is
+        // read, so the transaction never has to upgrade (and fail) midway.
+        macro_rules! apply {
+            ($tx:ident, $db:ty) => {{
+                let mut tx = $tx;
+                let mut applied = Vec::with_capacity(flushes.len());
+                for f in flushes {
+                    let moved = sqlx::query(
+                        "UPDATE notify_checkpoints SET position = $1 \
+                         WHERE endpoint_id = $2 AND lease_owner = $3 AND position <= $1",
+                    )
+                    .bind(f.through)
+                    .bind(&f.endpoint)
+                    .bind(owner)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                        == 1;
+                    if moved {
+                        for rows in f.attempts.chunks(ROWS_PER_INSERT) {
+                            upsert::<$db>(&f.endpoint, rows)
+                                .build()
+                                .execute(&mut *tx)
+                                .await?;
+                        }
+                    }
+                    applied.push(moved);
                 }
                 tx.commit().await?;
+                applied
+            }};
+        }
+        let applied = match &self.db {
+            Db::Sqlite(pool) => {
+                let tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+                apply!(tx, sqlx::Sqlite)
             }
-            moved
-        });
-        Ok(moved == 1)
+            Db::Postgres(pool) => {
+                let tx = pool.begin().await?;
+                apply!(tx, sqlx::Postgres)
+            }
+        };
+        Ok(applied)
     }
 
     /// Records one attempt without moving the checkpoint (a failed attempt).
     pub async fn record(&self, endpoint: &str, a: &Attempt) -> ServiceResult<()> {
-        on_db!(self.db.clone(), |pool| {
-            sqlx::query(UPSERT)
-                .bind(endpoint)
-                .bind(a.position)
-                .bind(&a.event_type)
-                .bind(a.status)
-                .bind(a.at)
-                .bind(a.code)
-                .bind(&a.error)
-                .execute(&pool)
-                .await?;
-        });
+        let rows = std::slice::from_ref(a);
+        match &self.db {
+            Db::Sqlite(pool) => {
+                upsert::<sqlx::Sqlite>(endpoint, rows)
+                    .build()
+                    .execute(pool)
+                    .await?;
+            }
+            Db::Postgres(pool) => {
+                upsert::<sqlx::Postgres>(endpoint, rows)
+                    .build()
+                    .execute(pool)
+                    .await?;
+            }
+        };
         Ok(())
     }
 

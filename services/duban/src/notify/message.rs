@@ -12,9 +12,10 @@ use serde_json::Value;
 use duban_domain::endpoint::Endpoint;
 use duban_domain::ids::{BulletinId, TaskId, split_stream};
 use duban_domain::task::Task;
+use duban_domain::{Aggregate, Event};
 use duban_store::{RecordedEvent, StreamBound};
 
-use super::format;
+use super::format::{self, Notice};
 use crate::app::App;
 use crate::commands::decode;
 use crate::error::ServiceResult;
@@ -32,6 +33,27 @@ pub struct Message {
     pub body: Option<Value>,
 }
 
+impl Message {
+    /// The message of `notice` about `event` (recorded as `rec`, with `task` as it
+    /// stood after it, if the event is a task's) for `endpoint`.
+    pub fn new(
+        endpoint: &Endpoint,
+        rec: &RecordedEvent,
+        event: &Event,
+        task: Option<&Task>,
+        notice: Notice,
+    ) -> Self {
+        let id = format::delivery_id(endpoint.id.0, rec.position);
+        let body = format::body(endpoint.kind, &id, rec, event, task, &notice);
+        Message {
+            id,
+            title: notice.title,
+            markdown: notice.markdown,
+            body,
+        }
+    }
+}
+
 /// Tasks as they stood after an event, by task and stream version: the endpoints of a
 /// server read the same events, so each past state is folded once.
 pub struct TaskStates {
@@ -46,28 +68,39 @@ impl TaskStates {
         }
     }
 
-    /// The task `id` as it stood at stream version `version`.
+    /// The task `id` as it stood right after `rec`, one of its events.
+    ///
+    /// Workers read the log in order, so the state just before `rec` is usually cached
+    /// already and `rec` is folded onto it; only a task first met (or evicted) is read
+    /// from its stream. The endpoints of a server read the same events at about the
+    /// same time: the first to miss computes the state, the others wait for it.
     pub async fn at(
         &self,
         app: &App,
         id: TaskId,
-        version: i64,
+        rec: &RecordedEvent,
     ) -> ServiceResult<Option<Arc<Task>>> {
+        let version = rec.stream_version;
         let current = app.read.read(|m| {
             m.tasks
                 .get(&id)
                 .filter(|v| v.task.version == version)
                 .map(|v| Arc::new(v.task.clone()))
         });
-        if current.is_some() {
-            return Ok(current);
+        if let Some(task) = current {
+            // Kept, so the task's next event folds onto it.
+            self.cache.insert((id.0, version), Arc::clone(&task));
+            return Ok(Some(task));
         }
-        // The endpoints' workers read the same events at about the same time: the first
-        // to miss folds the state, the others wait for it instead of each reading the
-        // stream again (20 endpoints made 20 folds of every past state).
         let folded = self
             .cache
             .get_or_insert_async(&(id.0, version), async {
+                if let Some(before) = self.cache.get(&(id.0, version - 1)) {
+                    let event = decode(rec).map_err(Some)?;
+                    return Task::evolve(Some((*before).clone()), &event)
+                        .map(Arc::new)
+                        .ok_or(None);
+                }
                 let task: Option<Task> = app
                     .commands
                     .load(&id.stream(), StreamBound::Version(version))
@@ -101,7 +134,7 @@ pub async fn for_endpoint(
         }
         _ => return Ok(None),
     };
-    let task = states.at(app, TaskId(uuid), rec.stream_version).await?;
+    let task = states.at(app, TaskId(uuid), rec).await?;
     if let Some(department) = endpoint.department
         && !task.as_ref().is_some_and(|t| t.involves(department))
     {
@@ -112,12 +145,5 @@ pub async fn for_endpoint(
     let notice = app
         .read
         .read(|m| format::notice(&event, task, &|d| m.department_name(d)));
-    let id = format::delivery_id(endpoint.id.0, rec.position);
-    let body = format::body(endpoint.kind, &id, rec, &event, task, &notice);
-    Ok(Some(Message {
-        id,
-        title: notice.title,
-        markdown: notice.markdown,
-        body,
-    }))
+    Ok(Some(Message::new(endpoint, rec, &event, task, notice)))
 }

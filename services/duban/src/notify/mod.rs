@@ -7,14 +7,18 @@
 //!   企业微信 / 钉钉 / 飞书 group robots.
 //! - [`cli`]: `duban endpoint …` (the commands are in [`crate::ops::endpoint`]).
 //! - The delivery worker: [`notifier`] (configuration, one task per endpoint,
-//!   counters), [`worker`] (one endpoint's checkpointed reader of the log, retries),
+//!   counters) on [`background`] threads below the server's priority, [`worker`] (one
+//!   endpoint's checkpointed reader of the log, retries), [`flusher`] (every worker's
+//!   progress written in one transaction),
 //!   [`message`] (what an endpoint is sent for an event; [`bulletin`] for the weekly
 //!   digests and quarterly circulars), [`send`] (one HTTP attempt),
 //!   [`ledger`] (checkpoints, leases, deliveries).
 
 pub mod address;
+pub mod background;
 pub mod bulletin;
 pub mod cli;
+pub mod flusher;
 pub mod format;
 pub mod ledger;
 pub mod message;

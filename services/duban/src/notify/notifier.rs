@@ -13,12 +13,13 @@ use prometheus::{IntCounterVec, Opts};
 
 use duban_domain::endpoint::EndpointKind;
 
+use super::background::Background;
+use super::flusher::Flusher;
 use super::ledger::Ledger;
 use super::message::TaskStates;
 use super::worker::{self, Ended};
 use crate::app::App;
 use crate::error::{ServiceError, ServiceResult};
-use crate::on_db;
 
 /// How deliveries are made.
 #[derive(Debug, Clone)]
@@ -94,8 +95,10 @@ pub struct Notifier {
     pub config: DeliveryConfig,
     /// The HTTP client (its resolver checks addresses at send time).
     pub client: reqwest::Client,
-    /// The tables.
+    /// The tables, on the delivery's own connections.
     pub ledger: Ledger,
+    /// Writes the workers' progress, gathered.
+    pub flusher: Flusher,
     /// This server's name in leases.
     pub owner: String,
     /// Counters.
@@ -105,16 +108,6 @@ pub struct Notifier {
 }
 
 impl Notifier {
-    /// Every endpoint id in the registry.
-    async fn endpoint_ids(&self) -> ServiceResult<Vec<String>> {
-        let rows: Vec<(String,)> = on_db!(self.app.store.db(), |pool| {
-            sqlx::query_as("SELECT endpoint_id FROM notify_checkpoints ORDER BY endpoint_id")
-                .fetch_all(&pool)
-                .await?
-        });
-        Ok(rows.into_iter().map(|r| r.0).collect())
-    }
-
     /// Starts workers for endpoints that have none, forever.
     async fn supervise(self: Arc<Self>) {
         let mut running: HashMap<String, tokio::task::JoinHandle<Ended>> = HashMap::new();
@@ -136,7 +129,7 @@ impl Notifier {
                     removed.insert(id);
                 }
             }
-            let ids = match self.endpoint_ids().await {
+            let ids = match self.ledger.endpoint_ids().await {
                 Ok(ids) => ids,
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot list endpoints; will retry");
@@ -160,26 +153,50 @@ impl Notifier {
 
 impl App {
     /// Starts delivering notifications to the registered endpoints (see
-    /// docs/notifications.md), until the process ends.
-    pub fn spawn_delivery(
-        self: &Arc<Self>,
-        config: DeliveryConfig,
-    ) -> ServiceResult<tokio::task::JoinHandle<()>> {
+    /// docs/notifications.md) on threads below the server's priority
+    /// ([`super::background`]), until the handle is dropped.
+    pub fn spawn_delivery(self: &Arc<Self>, config: DeliveryConfig) -> ServiceResult<Background> {
         let client = super::send::client(
             config.connect_timeout,
             config.answer_timeout,
             config.allow_private,
         )
         .map_err(|e| ServiceError::Internal(format!("cannot build the HTTP client: {e}")))?;
-        let notifier = Arc::new(Notifier {
-            app: Arc::clone(self),
-            client,
-            ledger: Ledger::new(self.store.db()),
-            owner: uuid::Uuid::new_v4().to_string(),
-            metrics: DeliveryMetrics::new(self),
-            states: TaskStates::new(10_000),
-            config,
-        });
-        Ok(tokio::spawn(notifier.supervise()))
+        let app = Arc::clone(self);
+        let metrics = DeliveryMetrics::new(self);
+        let make = move || async move {
+            // Opened on the server's runtime: SQLite's connection threads are started
+            // by whoever connects and inherit its priority (see `Ledger::open_beside`).
+            let ledger = loop {
+                let db = app.db.clone();
+                let opened = app
+                    .runtime
+                    .spawn(async move { Ledger::open_beside(&db).await })
+                    .await
+                    .unwrap_or_else(|e| Err(ServiceError::Internal(e.to_string())));
+                match opened {
+                    Ok(ledger) => break ledger,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot open the delivery's connections; will retry");
+                        tokio::time::sleep(config.scan).await;
+                    }
+                }
+            };
+            let owner = uuid::Uuid::new_v4().to_string();
+            let flusher = Flusher::start(&app.runtime, ledger.clone(), owner.clone());
+            let notifier = Arc::new(Notifier {
+                app,
+                client,
+                flusher,
+                ledger,
+                owner,
+                metrics,
+                states: TaskStates::new(10_000),
+                config,
+            });
+            notifier.supervise().await;
+        };
+        super::background::spawn("duban-delivery", 2, make)
+            .map_err(|e| ServiceError::Internal(format!("cannot start delivery: {e}")))
     }
 }

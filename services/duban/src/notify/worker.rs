@@ -7,7 +7,7 @@
 //! the backlog drains by itself. At least once: a crash between sending and moving the
 //! checkpoint sends again, with the same idempotency id.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
 
@@ -15,7 +15,8 @@ use duban_domain::endpoint::Endpoint;
 use duban_domain::ids::EndpointId;
 use duban_store::RecordedEvent;
 
-use super::ledger::{Attempt, now_ms};
+use super::flusher::Written;
+use super::ledger::{Attempt, Progress, now_ms};
 use super::message::{self, Message};
 use super::notifier::Notifier;
 use super::send;
@@ -23,8 +24,10 @@ use crate::error::ServiceResult;
 
 /// Events read per step.
 const BATCH: i64 = 200;
-/// Acknowledged deliveries recorded per transaction.
-const FLUSH: usize = 64;
+/// Progress is handed to the flusher at least this often while a worker is busy...
+const HAND_EVERY: Duration = Duration::from_millis(250);
+/// ...or once this many acknowledged deliveries wait.
+const HAND_MAX: usize = 1_000;
 
 /// Why a worker ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,29 +69,118 @@ fn lease_ms(n: &Notifier) -> i64 {
     i64::try_from(n.config.lease.as_millis()).unwrap_or(i64::MAX / 4)
 }
 
+/// The worker's place in the log and what it has not yet had written.
+struct Place {
+    key: String,
+    /// The last position delivered or skipped.
+    through: i64,
+    /// The position last handed to the flusher.
+    handed: i64,
+    /// Acknowledged attempts not handed in yet.
+    attempts: Vec<Attempt>,
+    /// When progress was last handed in.
+    since: Instant,
+    /// The last hand-in, until it is known to be written.
+    in_flight: Option<Written>,
+    /// When the lease was last taken or renewed.
+    leased: Option<Instant>,
+}
+
+impl Place {
+    fn new(key: &str, through: i64) -> Self {
+        Place {
+            key: key.to_owned(),
+            through,
+            handed: through,
+            attempts: Vec::new(),
+            since: Instant::now(),
+            in_flight: None,
+            leased: None,
+        }
+    }
+
+    fn due(&self) -> bool {
+        self.attempts.len() >= HAND_MAX
+            || (self.through > self.handed && self.since.elapsed() >= HAND_EVERY)
+    }
+
+    /// Hands the progress so far to the flusher once the previous hand-in is written;
+    /// false when that one was not (the lease is lost).
+    async fn hand(&mut self, n: &Notifier) -> bool {
+        if let Some(previous) = self.in_flight.take()
+            && !previous.wait().await
+        {
+            return false;
+        }
+        if self.through > self.handed || !self.attempts.is_empty() {
+            self.in_flight = Some(n.flusher.hand(Progress {
+                endpoint: self.key.clone(),
+                through: self.through,
+                attempts: std::mem::take(&mut self.attempts),
+            }));
+            self.handed = self.through;
+        }
+        self.since = Instant::now();
+        true
+    }
+
+    /// Hands in what is left and waits until all of it is written.
+    async fn settle(&mut self, n: &Notifier) -> bool {
+        if !self.hand(n).await {
+            return false;
+        }
+        match self.in_flight.take() {
+            Some(last) => last.wait().await,
+            None => true,
+        }
+    }
+
+    /// Renews the lease when a third of it has passed; false when another server has it.
+    async fn keep_lease(&mut self, n: &Notifier) -> ServiceResult<bool> {
+        if self
+            .leased
+            .is_some_and(|at| at.elapsed() < n.config.lease / 3)
+        {
+            return Ok(true);
+        }
+        let held = n.ledger.lease(&self.key, &n.owner, lease_ms(n)).await?;
+        self.leased = held.then(Instant::now);
+        Ok(held)
+    }
+}
+
 async fn work(n: &Notifier, key: &str) -> ServiceResult<Ended> {
     let mut changes = n.app.store.subscribe();
     // Secrets never change once registered.
     let secret = n.ledger.secret(key).await?;
+    let Some(from) = n.ledger.checkpoint(key).await? else {
+        return Ok(Ended::Removed);
+    };
+    let mut place = Place::new(key, from);
     loop {
         let endpoint = match active(n, key).await? {
             Ok(ep) => ep,
-            Err(ended) => return Ok(ended),
+            Err(ended) => {
+                place.settle(n).await;
+                return Ok(ended);
+            }
         };
-        if !n.ledger.lease(key, &n.owner, lease_ms(n)).await? {
+        if !place.keep_lease(n).await? {
             return Ok(Ended::ForNow);
         }
-        let Some(from) = n.ledger.checkpoint(key).await? else {
-            return Ok(Ended::Removed);
-        };
-        let batch = n.app.store.read_all(from, BATCH).await?;
+        let batch = n.app.store.read_all(place.through, BATCH).await?;
         let Some(last) = batch.last().map(|r| r.position) else {
-            // Wait for new events, renewing the lease well before it runs out.
+            // Caught up: have everything written, then wait for new events, renewing
+            // the lease well before it runs out.
+            if !place.settle(n).await {
+                return Ok(Ended::ForNow);
+            }
             let _ = tokio::time::timeout(n.config.lease / 3, changes.changed()).await;
             continue;
         };
         n.app.read.wait_for(last).await?;
-        if !step(n, key, &endpoint, secret.as_deref(), &batch).await? {
+        if !step(n, &endpoint, secret.as_deref(), &batch, &mut place).await? {
+            place.settle(n).await;
             return Ok(Ended::ForNow);
         }
     }
@@ -97,43 +189,28 @@ async fn work(n: &Notifier, key: &str) -> ServiceResult<Ended> {
 /// Delivers one batch; false when the worker must stop (lease lost, paused, removed).
 async fn step(
     n: &Notifier,
-    key: &str,
     endpoint: &Endpoint,
     secret: Option<&str>,
     batch: &[RecordedEvent],
+    place: &mut Place,
 ) -> ServiceResult<bool> {
-    let mut done: Vec<Attempt> = Vec::new();
-    let mut through = batch[0].position - 1;
-    let mut renewed = std::time::Instant::now();
     for rec in batch {
-        let Some(msg) = message::for_endpoint(&n.app, &n.states, endpoint, rec).await? else {
-            through = rec.position;
-            continue;
-        };
-        // Slow receivers: renew the lease well before it runs out.
-        if renewed.elapsed() > n.config.lease / 3 {
-            if !n.ledger.lease(key, &n.owner, lease_ms(n)).await? {
-                n.ledger.commit(key, &n.owner, through, &done).await?;
+        if let Some(msg) = message::for_endpoint(&n.app, &n.states, endpoint, rec).await? {
+            // Slow receivers: renew the lease well before it runs out.
+            if !place.keep_lease(n).await? {
                 return Ok(false);
             }
-            renewed = std::time::Instant::now();
-        }
-        match deliver(n, key, endpoint, secret, rec, &msg).await? {
-            Some(attempt) => done.push(attempt),
-            None => {
-                n.ledger.commit(key, &n.owner, through, &done).await?;
-                return Ok(false);
+            match deliver(n, &place.key, endpoint, secret, rec, &msg).await? {
+                Some(attempt) => place.attempts.push(attempt),
+                None => return Ok(false),
             }
         }
-        through = rec.position;
-        if done.len() >= FLUSH {
-            if !n.ledger.commit(key, &n.owner, through, &done).await? {
-                return Ok(false);
-            }
-            done.clear();
+        place.through = rec.position;
+        if place.due() && !place.hand(n).await {
+            return Ok(false);
         }
     }
-    n.ledger.commit(key, &n.owner, through, &done).await
+    Ok(true)
 }
 
 /// Sends `msg` until the receiver acknowledges it; the acknowledged attempt to record,

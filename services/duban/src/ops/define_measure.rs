@@ -43,6 +43,8 @@ impl App {
         {
             return created(self.load::<Task>(&stream).await?);
         }
+        // Also decided by `Task::decide`; checked first on purpose, so that the lookup
+        // below cannot tell a sender who may not act whether the plan exists.
         actor.require_office("define a measure")?;
         let plan = self.plan_state("planId", &input.plan_id).await?;
         let id = TaskId::new();

@@ -69,13 +69,7 @@ impl App {
         actor: &Actor,
         command_id: Option<&str>,
     ) -> ServiceResult<Option<String>> {
-        let Some(id) = command_id else {
-            return Ok(None);
-        };
-        let Some(events) = crate::commands::find_command(self.store.as_ref(), id).await? else {
-            return Ok(None);
-        };
-        crate::commands::check_sender(&events, actor)?;
-        Ok(events.first().map(|e| e.stream_id.clone()))
+        let events = self.commands.first_answer(actor, command_id).await?;
+        Ok(events.and_then(|events| events.first().map(|e| e.stream_id.clone())))
     }
 }

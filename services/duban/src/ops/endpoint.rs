@@ -78,7 +78,7 @@ impl App {
         // leaves a row whose stream is empty, which every reader ignores.
         let head = self.store.head().await?;
         let key = id.0.to_string();
-        on_db!(self.store.db(), |pool| {
+        on_db!(self.db.clone(), |pool| {
             sqlx::query("INSERT INTO notify_checkpoints (endpoint_id, position) VALUES ($1, $2)")
                 .bind(&key)
                 .bind(head)
@@ -138,7 +138,7 @@ impl App {
     /// Whether deliveries to `endpoint` went past the give-up limit.
     pub async fn endpoint_failing(&self, endpoint: &Endpoint) -> ServiceResult<bool> {
         let key = endpoint.id.0.to_string();
-        let row: Option<(i32,)> = on_db!(self.store.db(), |pool| {
+        let row: Option<(i32,)> = on_db!(self.db.clone(), |pool| {
             sqlx::query_as("SELECT failing FROM notify_checkpoints WHERE endpoint_id = $1")
                 .bind(&key)
                 .fetch_optional(&pool)
@@ -149,7 +149,7 @@ impl App {
 
     /// Every registered endpoint (removed ones too), oldest first.
     pub async fn list_endpoints(&self) -> ServiceResult<Vec<EndpointEntry>> {
-        let rows: Vec<(String, i32)> = on_db!(self.store.db(), |pool| {
+        let rows: Vec<(String, i32)> = on_db!(self.db.clone(), |pool| {
             sqlx::query_as(
                 "SELECT endpoint_id, failing FROM notify_checkpoints ORDER BY endpoint_id",
             )

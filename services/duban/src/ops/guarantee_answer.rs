@@ -49,6 +49,8 @@ impl App {
         answer: GuaranteeAnswer,
         options: &CommandOptions,
     ) -> ServiceResult<GuaranteeAnswered> {
+        // Also decided by `CountyYear::decide`; checked first on purpose, so that the
+        // item's code is not validated (and named) for a sender who may not answer.
         actor.require_office("answer a guarantee item")?;
         let code = answer.code.trim().to_string();
         let catalogue = self.assessment.catalogue();

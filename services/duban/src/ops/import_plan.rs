@@ -108,6 +108,9 @@ impl App {
         options: ImportOptions,
         progress: &(dyn Fn(u64, u64) + Sync),
     ) -> ServiceResult<Imported> {
+        // Checked here as well as by each aggregate's `decide` on purpose: an import
+        // parses a whole document and plans hundreds of events before anything is
+        // decided, and a sender who may not import should not cost the server that.
         actor.require_office("import a plan")?;
         let read = preview(bytes, &options)?;
         if let Some(digest) = options.preview_digest.as_deref()
@@ -121,7 +124,7 @@ impl App {
         }
         let parsed = read.parsed;
         if let Some(first) = self
-            .replay_import(options.command_id.as_deref(), &parsed)
+            .replay_import(actor, options.command_id.as_deref(), &parsed)
             .await?
         {
             return Ok(first);
@@ -265,7 +268,7 @@ impl App {
         if duplicate {
             // Another import with this command id won the race: answer with its result.
             if let Some(first) = self
-                .replay_import(options.command_id.as_deref(), &parsed)
+                .replay_import(actor, options.command_id.as_deref(), &parsed)
                 .await?
             {
                 return Ok(first);
@@ -286,14 +289,11 @@ impl App {
     /// The result of an import already recorded under `command_id`.
     async fn replay_import(
         &self,
+        actor: &Actor,
         command_id: Option<&str>,
         parsed: &ParsedPlan,
     ) -> ServiceResult<Option<Imported>> {
-        let Some(command_id) = command_id else {
-            return Ok(None);
-        };
-        let Some(events) = crate::commands::find_command(self.store.as_ref(), command_id).await?
-        else {
+        let Some(events) = self.commands.first_answer(actor, command_id).await? else {
             return Ok(None);
         };
         if let Some(last) = events.last() {

@@ -79,6 +79,8 @@ impl App {
                 cooperating_ids,
                 due,
             } => {
+                // Also decided by `Task::decide`; checked first on purpose, so that the
+                // department lookups cannot tell a sender who may not assign which ids exist.
                 actor.require_office("assign")?;
                 let lead = self.department_ref("leadId", &lead_id).await?;
                 let mut cooperating = Vec::with_capacity(cooperating_ids.len());

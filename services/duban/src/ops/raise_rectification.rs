@@ -49,6 +49,8 @@ impl App {
         {
             return created(self.load::<Task>(&stream).await?);
         }
+        // Also decided by `Task::decide`; checked first on purpose, so that the lookups
+        // below cannot tell a sender who may not act whether a plan or measure exists.
         actor.require_office("raise a rectification item")?;
         let plan_id: Option<PlanId> = match &input.plan_id {
             Some(raw) => Some(self.plan_state("planId", raw).await?.id),

@@ -32,6 +32,8 @@ impl App {
         {
             return created(self.load::<Task>(&stream).await?);
         }
+        // Also decided by `Task::decide`; checked first on purpose, so that the lookup
+        // below cannot tell a sender who may not act whether the measure exists.
         actor.require_office("schedule a milestone")?;
         let measure = self.task_state("measureId", measure_id).await?;
         let id = TaskId::new();

@@ -10,7 +10,7 @@ use duban_domain::task::Task;
 use duban_store::{ExpectedVersion, StoreError, StreamAppend};
 
 use crate::app::App;
-use crate::commands::{encode, find_command};
+use crate::commands::encode;
 use crate::error::{ServiceError, ServiceResult};
 use crate::ops::survey_file::read_table;
 use crate::ops::survey_table::{ColumnMap, SurveyRow, read_rows};
@@ -55,6 +55,8 @@ impl App {
         bytes: &[u8],
         import: &SurveyImport,
     ) -> ServiceResult<SurveyImported> {
+        // Also decided by the aggregates; checked first on purpose, before a whole
+        // workbook is read and hundreds of surveys are planned for a sender who may not.
         actor.require_office("import a school survey")?;
         if !YEARS.contains(&import.year) {
             return Err(ServiceError::invalid(
@@ -73,10 +75,11 @@ impl App {
                 });
             }
         };
-        if let Some(command_id) = &import.command_id
-            && let Some(first) = find_command(self.store.as_ref(), command_id).await?
+        if let Some(first) = self
+            .commands
+            .first_answer(actor, import.command_id.as_deref())
+            .await?
         {
-            crate::commands::check_sender(&first, actor)?;
             return self.answer(&first).await;
         }
         let mut attempt = 0;

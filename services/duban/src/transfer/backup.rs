@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use duban_store::{Db, EventStore};
+use duban_store::Db;
 
 use crate::error::{ServiceError, ServiceResult};
 
@@ -13,9 +13,9 @@ pub const PG_DUMP_HINT: &str = "duban backup copies SQLite databases only; back 
      PostgreSQL with pg_dump, e.g. `pg_dump -Fc -f duban.dump \"$DUBAN_DATABASE_URL\"` \
      (restore with pg_restore; see deploy/README.md)";
 
-/// Copies the SQLite database behind `store` to `to`, which must not exist yet.
-pub async fn backup(store: &dyn EventStore, to: &Path) -> ServiceResult<()> {
-    let Db::Sqlite(pool) = store.db() else {
+/// Copies the SQLite database of `db` to `to`, which must not exist yet.
+pub async fn backup(db: &Db, to: &Path) -> ServiceResult<()> {
+    let Db::Sqlite(pool) = db else {
         return Err(ServiceError::invalid("database", PG_DUMP_HINT));
     };
     if to.exists() {
@@ -29,7 +29,7 @@ pub async fn backup(store: &dyn EventStore, to: &Path) -> ServiceResult<()> {
         .ok_or_else(|| ServiceError::invalid("to", "the path must be valid UTF-8"))?;
     sqlx::query("VACUUM INTO $1")
         .bind(target)
-        .execute(&pool)
+        .execute(pool)
         .await?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use duban_store::{EventStore, LogEntry, read_log};
+use duban_store::{EventStore, LogEntry};
 
 use crate::error::{ServiceError, ServiceResult};
 
@@ -22,7 +22,7 @@ pub async fn export_events(
     let mut after = 0;
     progress(0, head);
     while after < head {
-        let page = read_log(store, after, head, PAGE).await?;
+        let page = store.read_log(after, head, PAGE).await?;
         let Some(last) = page.last().map(|e| e.position) else {
             break;
         };

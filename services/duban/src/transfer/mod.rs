@@ -57,7 +57,8 @@ pub async fn run_import(database_url: &str, file: &Path, clock: Clock) -> Servic
     // Refuse a non-empty target before loading its read models (the import checks again
     // inside its own transaction).
     drop(duban_store::LogImport::begin(store.as_ref()).await?);
-    let app = App::with_store(store, clock).await?;
+    let db = crate::db::open(database_url).await?;
+    let app = App::with_store(store, db, clock).await?;
     let loading = bar("events loaded");
     loading.set_length(lines);
     let summary = import::import_events(app.store.as_ref(), BufReader::new(input), &|done| {
@@ -85,8 +86,10 @@ pub async fn run_import(database_url: &str, file: &Path, clock: Clock) -> Servic
 
 /// `duban backup --to FILE`.
 pub async fn run_backup(database_url: &str, to: &Path) -> ServiceResult<()> {
-    let store = duban_store::connect(database_url).await?;
-    backup::backup(store.as_ref(), to).await?;
+    // Connecting runs the migrations, so a copy of an older database is of today's shape.
+    drop(duban_store::connect(database_url).await?);
+    let db = crate::db::open(database_url).await?;
+    backup::backup(&db, to).await?;
     println!("backed up to {}", to.display());
     Ok(())
 }

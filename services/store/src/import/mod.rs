@@ -50,10 +50,15 @@ impl LogImport {
     /// Opens the import transaction on `store`, which must hold no events and no handled
     /// commands ([`StoreError::NotEmpty`] otherwise).
     pub async fn begin(store: &dyn EventStore) -> Result<Self, StoreError> {
+        store.begin_import().await
+    }
+
+    /// [`LogImport::begin`] on the database of `db`.
+    pub(crate) async fn begin_on(db: &Db) -> Result<Self, StoreError> {
         const HEAD: &str = "SELECT position FROM event_head WHERE id = 1";
         const COUNTS: &str =
             "SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM commands)";
-        let (tx, head, (events, commands)): (Tx, i64, (i64, i64)) = match store.db() {
+        let (tx, head, (events, commands)): (Tx, i64, (i64, i64)) = match db {
             Db::Sqlite(pool) => {
                 let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let head = sqlx::query_scalar(HEAD).fetch_one(&mut *tx).await?;

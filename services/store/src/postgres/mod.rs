@@ -23,8 +23,10 @@ use crate::error::StoreError;
 use crate::event::{Metadata, RecordedEvent, normalize_time};
 use crate::fault::{FaultHook, Faults};
 use crate::group::Committer;
+use crate::import::LogImport;
 use crate::lean::LeanPage;
-use crate::migrations::POSTGRES_MIGRATOR;
+use crate::log_entry::LogEntry;
+use crate::migrations::postgres_migrator;
 use crate::notify::{TaskGuard, advance};
 use crate::row::into_events;
 use crate::store::{Db, EventStore, StreamBound};
@@ -38,6 +40,16 @@ const WRITER_CONNECTIONS: u32 = 2;
 /// went away) before it fails: short, so that during an outage requests and `/readyz`
 /// answer with an error promptly instead of after sqlx's default of 30 s.
 const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A pool of up to `connections` to the database at `url`, waiting at most
+/// [`ACQUIRE_TIMEOUT`] for a connection.
+pub(crate) async fn pool(url: &str, connections: u32) -> Result<PgPool, StoreError> {
+    Ok(PgPoolOptions::new()
+        .max_connections(connections)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(PgConnectOptions::from_str(url)?)
+        .await?)
+}
 
 /// The PostgreSQL event store (see the `store` module for how appends are ordered).
 #[derive(Debug)]
@@ -53,19 +65,14 @@ pub struct PgStore {
 impl PgStore {
     /// Connects to a `postgres://` URL and runs the migrations.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let pool = PgPoolOptions::new()
-            .max_connections(MAX_CONNECTIONS)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect_with(PgConnectOptions::from_str(url)?)
-            .await?;
-        Self::from_pool(pool).await
+        Self::from_pool(pool(url, MAX_CONNECTIONS).await?).await
     }
 
     /// Uses an existing pool (sized and configured by the caller); runs the migrations
     /// and starts listening for commits. The writer task opens its own small pool with
     /// the same connect options (not the caller's pool settings) on its thread.
     pub async fn from_pool(pool: PgPool) -> Result<Self, StoreError> {
-        POSTGRES_MIGRATOR.run(&pool).await?;
+        postgres_migrator().run(&pool).await?;
         let (head, _) = watch::channel(read::head(&pool).await?);
         let head = Arc::new(head);
         let tokens = Arc::new(token_epoch::TokenEpoch::default());
@@ -181,8 +188,24 @@ impl EventStore for PgStore {
         .await
     }
 
-    fn db(&self) -> Db {
-        Db::Postgres(self.pool.clone())
+    async fn find_command(
+        &self,
+        command_id: &str,
+    ) -> Result<Option<Vec<RecordedEvent>>, StoreError> {
+        crate::command_ids::first_events(self, &Db::Postgres(self.pool.clone()), command_id).await
+    }
+
+    async fn read_log(
+        &self,
+        after: i64,
+        up_to: i64,
+        limit: i64,
+    ) -> Result<Vec<LogEntry>, StoreError> {
+        crate::log_entry::read_log(&Db::Postgres(self.pool.clone()), after, up_to, limit).await
+    }
+
+    async fn begin_import(&self) -> Result<LogImport, StoreError> {
+        LogImport::begin_on(&Db::Postgres(self.pool.clone())).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

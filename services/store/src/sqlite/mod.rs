@@ -20,8 +20,10 @@ use crate::error::StoreError;
 use crate::event::{Metadata, RecordedEvent, normalize_time};
 use crate::fault::{FaultHook, Faults};
 use crate::group::Committer;
+use crate::import::LogImport;
 use crate::lean::LeanPage;
-use crate::migrations::SQLITE_MIGRATOR;
+use crate::log_entry::LogEntry;
+use crate::migrations::sqlite_migrator;
 use crate::notify::{TaskGuard, advance};
 use crate::row::into_events;
 use crate::store::{Db, EventStore, StreamBound};
@@ -61,17 +63,11 @@ impl SqliteStore {
     /// Opens with the given options, forcing WAL, a busy timeout, foreign keys, full
     /// synchronous commits and create-if-missing; then runs the migrations.
     pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, StoreError> {
-        let options = options
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(BUSY_TIMEOUT)
-            .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options)
+            .connect_with(settings(options))
             .await?;
-        SQLITE_MIGRATOR.run(&pool).await?;
+        sqlite_migrator().run(&pool).await?;
         let (head, _) = watch::channel(read::head(&pool).await?);
         let head = Arc::new(head);
         let poller = tokio::spawn(poll_head(pool.clone(), Arc::clone(&head)));
@@ -100,6 +96,17 @@ impl SqliteStore {
     pub fn set_fault_hook(&self, hook: Option<FaultHook>) {
         self.faults.set(hook);
     }
+}
+
+/// The settings of every connection to a duban SQLite file: WAL, a busy timeout,
+/// foreign keys, full synchronous commits, created if missing.
+pub(crate) fn settings(options: SqliteConnectOptions) -> SqliteConnectOptions {
+    options
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(BUSY_TIMEOUT)
+        .foreign_keys(true)
 }
 
 /// Notices commits made by other processes on the same file.
@@ -188,8 +195,24 @@ impl EventStore for SqliteStore {
         .await
     }
 
-    fn db(&self) -> Db {
-        Db::Sqlite(self.pool.clone())
+    async fn find_command(
+        &self,
+        command_id: &str,
+    ) -> Result<Option<Vec<RecordedEvent>>, StoreError> {
+        crate::command_ids::first_events(self, &Db::Sqlite(self.pool.clone()), command_id).await
+    }
+
+    async fn read_log(
+        &self,
+        after: i64,
+        up_to: i64,
+        limit: i64,
+    ) -> Result<Vec<LogEntry>, StoreError> {
+        crate::log_entry::read_log(&Db::Sqlite(self.pool.clone()), after, up_to, limit).await
+    }
+
+    async fn begin_import(&self) -> Result<LogImport, StoreError> {
+        LogImport::begin_on(&Db::Sqlite(self.pool.clone())).await
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

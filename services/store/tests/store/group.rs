@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use duban_store::ExpectedVersion::Exact;
 use duban_store::testing::{fresh_postgres, fresh_sqlite};
-use duban_store::{Appended, Db, EventStore, StoreError};
+use duban_store::{Appended, EventStore, StoreError};
 use serde_json::json;
 use tokio::sync::Barrier;
 
@@ -120,13 +120,11 @@ async fn postgres_group_commit_answers_each_member_and_shares_transactions() {
     let Some((store, _db)) = fresh_postgres().await else {
         return;
     };
+    let pool = store.pool().clone();
     let store: Arc<dyn EventStore> = Arc::new(store);
     each_member_is_answered_on_its_own(Arc::clone(&store)).await;
     // PostgreSQL records the writing transaction of every row (xmin): 34 appends that
     // arrived together were written by fewer transactions than appends.
-    let Db::Postgres(pool) = store.db() else {
-        unreachable!("a PostgreSQL store")
-    };
     let transactions: i64 = sqlx::query_scalar("SELECT count(DISTINCT xmin::text) FROM events")
         .fetch_one(&pool)
         .await

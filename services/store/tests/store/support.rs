@@ -42,3 +42,21 @@ pub async fn exec(db: &Db, sql: &str) {
     }
     .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
+
+/// The pool behind a concrete store, for tests that edit rows behind its back.
+pub trait Raw {
+    /// A handle on the store's own pool.
+    fn raw(&self) -> Db;
+}
+
+impl Raw for duban_store::SqliteStore {
+    fn raw(&self) -> Db {
+        Db::Sqlite(self.pool().clone())
+    }
+}
+
+impl Raw for duban_store::PgStore {
+    fn raw(&self) -> Db {
+        Db::Postgres(self.pool().clone())
+    }
+}

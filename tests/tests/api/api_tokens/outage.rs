@@ -26,7 +26,7 @@ async fn behind_a_proxy() -> Option<(TestApp, TcpProxy, Db)> {
     let proxy = TcpProxy::start(upstream).await;
     let via = direct.replacen("127.0.0.1:5432", &proxy.addr.to_string(), 1);
     assert_ne!(via, direct, "the test database URL names 127.0.0.1:5432");
-    let own = duban_store::connect(&direct).await.expect("direct").db();
+    let own = duban_store::open_pool(&direct, 2).await.expect("direct");
     let app = spawn_app_via(
         Backend::Postgres,
         DbGuard::Postgres(db),

@@ -9,7 +9,7 @@ use duban_tests::{Backend, TestApp, backend_tests, spawn_app};
 
 /// Rewrites the payload of the event at `position` directly in the database.
 async fn tamper(app: &TestApp, position: i64) {
-    let changed = match app.app.store.db() {
+    let changed = match app.app.db.clone() {
         Db::Sqlite(pool) => {
             let old: String = sqlx::query_scalar("SELECT payload FROM events WHERE position = $1")
                 .bind(position)

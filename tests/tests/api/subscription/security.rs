@@ -57,10 +57,9 @@ async fn a_revoked_token_receives_nothing_more_and_is_disconnected(backend: Back
     let mut subscriber = Subscriber::start(&app, &mine.token).await;
     subscriber.sync(&app, &mine.task_id).await;
 
-    let other = duban_store::connect(&app.db.url())
+    let other = duban_store::open_pool(&app.db.url(), 2)
         .await
-        .expect("a second connection")
-        .db();
+        .expect("a second connection");
     let revoked = duban::auth::revoke_token(
         &other,
         &format!("dept {}", mine.department_id),

@@ -75,16 +75,17 @@ async fn round_trip_through_postgres_keeps_every_event_and_answer() {
         "the export after the second import is identical"
     );
     let expected = source.app.store.read_all(0, i64::MAX).await.expect("read");
-    let expected_raw = duban_store::read_log(source.app.store.as_ref(), 0, head, i64::MAX)
+    let expected_raw = source
+        .app
+        .store
+        .read_log(0, head, i64::MAX)
         .await
         .expect("raw");
     for copy in [&middle, &last] {
         let store = copy.app.store.as_ref();
         assert_eq!(store.head().await.expect("head"), head);
         assert_eq!(store.read_all(0, i64::MAX).await.expect("read"), expected);
-        let raw = duban_store::read_log(store, 0, head, i64::MAX)
-            .await
-            .expect("raw");
+        let raw = store.read_log(0, head, i64::MAX).await.expect("raw");
         assert_eq!(raw, expected_raw, "raw rows incl. metadata and hashes");
         assert_clean(store).await;
     }

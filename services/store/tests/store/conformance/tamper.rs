@@ -4,7 +4,7 @@ use duban_store::ExpectedVersion::Any;
 use duban_store::{EventStore, IntegrityReport};
 use serde_json::json;
 
-use crate::support::{at, ev, exec, office, one};
+use crate::support::{Raw, at, ev, exec, office, one};
 
 /// Ten events over three streams, interleaved; the log verifies.
 async fn ten_events(store: &dyn EventStore) {
@@ -31,10 +31,10 @@ fn assert_broken_at(report: &IntegrityReport, position: i64) {
 }
 
 /// An edited payload breaks that row's hash.
-pub async fn verify_detects_a_changed_row(store: &dyn EventStore) {
+pub async fn verify_detects_a_changed_row(store: &(impl EventStore + Raw)) {
     ten_events(store).await;
     exec(
-        &store.db(),
+        &store.raw(),
         r#"UPDATE events SET payload = '{"i": 99}' WHERE position = 5"#,
     )
     .await;
@@ -44,27 +44,27 @@ pub async fn verify_detects_a_changed_row(store: &dyn EventStore) {
 }
 
 /// A deleted middle row leaves a gap at its position.
-pub async fn verify_detects_a_deleted_row(store: &dyn EventStore) {
+pub async fn verify_detects_a_deleted_row(store: &(impl EventStore + Raw)) {
     ten_events(store).await;
-    exec(&store.db(), "DELETE FROM events WHERE position = 4").await;
+    exec(&store.raw(), "DELETE FROM events WHERE position = 4").await;
     assert_broken_at(&store.verify().await.unwrap(), 4);
 }
 
 /// Deleting the last row leaves the head beyond the last row.
-pub async fn verify_detects_a_deleted_last_row(store: &dyn EventStore) {
+pub async fn verify_detects_a_deleted_last_row(store: &(impl EventStore + Raw)) {
     ten_events(store).await;
     // Position 10 is the last event of task-0 and of the log; only the head (event_head,
     // moved in every appending transaction) still says there were ten.
-    exec(&store.db(), "DELETE FROM events WHERE position = 10").await;
+    exec(&store.raw(), "DELETE FROM events WHERE position = 10").await;
     let report = store.verify().await.unwrap();
     assert_broken_at(&report, 10);
     assert_eq!(report.events_checked, 9);
 }
 
 /// Swaps the positions of two rows.
-async fn swap(store: &dyn EventStore, a: i64, b: i64) {
+async fn swap(store: &impl Raw, a: i64, b: i64) {
     exec(
-        &store.db(),
+        &store.raw(),
         &format!(
             "UPDATE events SET position = 1000 WHERE position = {a}; \
              UPDATE events SET position = {a} WHERE position = {b}; \
@@ -76,7 +76,7 @@ async fn swap(store: &dyn EventStore, a: i64, b: i64) {
 
 /// Swapped positions break the chain at the lower position, even when only the
 /// position inside each hash reveals it.
-pub async fn verify_detects_swapped_positions(store: &dyn EventStore) {
+pub async fn verify_detects_swapped_positions(store: &(impl EventStore + Raw)) {
     ten_events(store).await;
     // Streams by position: 1 task-0, 2 task-1, 3 task-2, 4 task-0, 5 task-1, 6 task-2,
     // 7 task-0, ... Positions 3 and 7 belong to different streams.
