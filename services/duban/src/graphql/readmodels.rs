@@ -196,6 +196,6 @@ impl DispatchObj {
     /// The circular (调度通报) as Markdown; a department reads its own version.
     async fn circular(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         let viewer = super::context::viewer(ctx)?;
-        Ok(crate::app::App::circular_seen_by(&self.answer, &viewer.token).to_string())
+        Ok(self.answer.circular_seen_by(&viewer.token).to_string())
     }
 }

@@ -63,7 +63,7 @@ async fn circular_for(
     }
     let answer = app.dispatch_answer(plan_id, q).await?;
     Ok((
-        App::circular_seen_by(&answer, viewer),
+        answer.circular_seen_by(viewer),
         format!("circular-{year}-Q{quarter}"),
     ))
 }

@@ -39,6 +39,20 @@ pub struct DispatchAnswer {
     pub circular: Arc<str>,
 }
 
+impl DispatchAnswer {
+    /// The circular as `viewer` may read it: a department's own version (see
+    /// `duban_projections::dispatch::circular_for_department`), else the whole.
+    pub fn circular_seen_by(&self, viewer: &crate::auth::TokenInfo) -> Arc<str> {
+        match (viewer.role, viewer.department) {
+            (duban_domain::Role::Department, Some(department)) => {
+                duban_projections::dispatch::circular_for_department(&self.dispatch, department)
+                    .into()
+            }
+            _ => Arc::clone(&self.circular),
+        }
+    }
+}
+
 /// A cached value and what it was computed from.
 #[derive(Clone)]
 struct Cached<T> {
@@ -88,18 +102,6 @@ impl App {
         quarter: Quarter,
     ) -> ServiceResult<Arc<Dispatch>> {
         Ok(self.dispatch_answer(plan_id, quarter).await?.dispatch)
-    }
-
-    /// The circular of `answer` as `viewer` may read it: a department's own version
-    /// (see `duban_projections::dispatch::circular_for_department`), else the whole.
-    pub fn circular_seen_by(answer: &DispatchAnswer, viewer: &crate::auth::TokenInfo) -> Arc<str> {
-        match (viewer.role, viewer.department) {
-            (duban_domain::Role::Department, Some(department)) => {
-                duban_projections::dispatch::circular_for_department(&answer.dispatch, department)
-                    .into()
-            }
-            _ => Arc::clone(&answer.circular),
-        }
     }
 
     /// [`App::dispatch`] with its circular.
