@@ -1,5 +1,5 @@
 // The console's end-to-end scenario in the system's headless Chromium (puppeteer-core,
-// no browser download). Run by tests/tests/console_browser.rs, which starts the server
+// no browser download). Run by tests/tests/api/console_browser.rs, which starts the server
 // and passes: DUBAN_BASE, OFFICE_TOKEN, DEPARTMENT_LINK (a sign-in link), AUDITOR_TOKEN,
 // DEPARTMENT_NAME,
 // PLAN_FILE, OUT_DIR (screenshots and downloads), CHROMIUM (default /usr/bin/chromium).

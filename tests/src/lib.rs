@@ -1,15 +1,18 @@
 //! End-to-end test kit for duban: [`spawn_app`] starts the real server on port 0 over a
 //! fresh database (SQLite file or PostgreSQL database) and hands back a client.
 //!
-//! Test files live in `tests/tests/*.rs`; each runs its scenarios on both backends with
-//! [`Backend::ALL`]. Without `DUBAN_TEST_POSTGRES_URL` the PostgreSQL half prints
-//! `skipped: …` and returns (and fails when `CI` is set).
+//! The tests are one binary, `tests/tests/api/main.rs`, with a module per area; each
+//! scenario is an `async fn(Backend)` that [`backend_tests!`] emits once per backend. Without `DUBAN_TEST_POSTGRES_URL` the
+//! PostgreSQL half prints `skipped: …` and returns (and fails when `CI` is set).
 
+pub mod backend;
 pub mod history;
 pub mod log_audit;
 pub mod process;
 pub mod proxy;
 pub mod receiver;
+
+pub use backend::Backend;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -23,20 +26,6 @@ use duban::{App, Clock};
 use duban_domain::Role;
 use duban_domain::ids::DepartmentId;
 use duban_store::testing::{TempDbFile, TempPgDatabase, fresh_postgres_db};
-
-/// Which database a test runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    /// A fresh SQLite file.
-    Sqlite,
-    /// A fresh PostgreSQL database.
-    Postgres,
-}
-
-impl Backend {
-    /// Both backends, for `for backend in Backend::ALL`.
-    pub const ALL: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
-}
 
 /// Keeps a test database alive as long as the app.
 #[derive(Debug)]

@@ -95,7 +95,7 @@ mod tests {
         assert_eq!(post("A").operation_type(), Some(OperationType::Query));
         assert_eq!(cache.len(), 1);
         assert_eq!(post("B").operation_type(), Some(OperationType::Mutation));
-        assert_eq!(post("A").operation_name(), Some("A"));
+        assert_eq!(post("A").root_field(), Some("me"));
 
         let get = |name: &str| {
             let query = format!("query={}&operationName={name}", urlencode(text));

@@ -21,31 +21,27 @@
 //! errors, and the same is added to document and execution errors that have no code, such
 //! as an argument that does not coerce to its type).
 //!
-//! Typical use in a handler:
+//! The handler of `POST /graphql` and `GET /graphql` (`endpoints::handle`) uses it so,
+//! abridged (it also counts metrics, keeps answers in the response cache and executes on
+//! the application's runtime):
 //!
 //! ```text
-//! async fn graphql(
-//!     req: HttpRequest,
-//!     payload: web::Payload,
-//!     schema: web::Data<AppSchema>,
-//! ) -> HttpResponse {
-//!     let body = match graphql_over_http::read_body(&req, payload).await {
-//!         Ok(body) => body,
-//!         Err(rejection) => return rejection.into_response(),
-//!     };
-//!     let Some(viewer) = authenticate(&req) else {
-//!         return graphql_over_http::unauthenticated(&req, "missing or unknown bearer token");
-//!     };
-//!     let parsed = match graphql_over_http::parse_request(&req, &body) {
-//!         Ok(parsed) => parsed,
-//!         Err(rejection) => return rejection.into_response(),
-//!     };
-//!     let name = parsed.operation_name().unwrap_or("anonymous").to_owned();
-//!     let kind = parsed.operation_type(); // Option<OperationType>; Display gives "query" etc.
-//!     let response = parsed.execute(&schema, |request| request.data(viewer)).await;
-//!     record_metrics(&name, kind, response.status());
-//!     response
-//! }
+//! let body = match goh::read_body(&req, payload).await {
+//!     Ok(body) => body,
+//!     Err(rejection) => return rejection.into_response(),
+//! };
+//! let token = match viewer_of(&app, &req).await {
+//!     Ok(token) => token,
+//!     Err(response) => return response, // 401 from goh::unauthenticated
+//! };
+//! let parsed = match goh::parse_request_with(&req, &body, Some(&app.documents)) {
+//!     Ok(parsed) => parsed,
+//!     Err(rejection) => return rejection.into_response(),
+//! };
+//! let media_type = parsed.media_type();
+//! let request = parsed.into_request().data(Viewer { token });
+//! let response = schema.execute(request).await;
+//! goh::respond(media_type, response)
 //! ```
 
 use std::collections::HashMap;
@@ -59,7 +55,7 @@ use actix_web::{
     web::{Bytes, Payload, Query},
 };
 use async_graphql::{
-    ObjectType, Positioned, Schema, SubscriptionType, Variables,
+    Positioned, Variables,
     parser::types::{DocumentOperations, OperationDefinition, OperationType, Selection},
 };
 use serde_json::{Map, Value as Json, json};
@@ -90,14 +86,6 @@ pub enum ResponseMediaType {
 }
 
 impl ResponseMediaType {
-    /// The media type without parameters.
-    pub fn essence(self) -> &'static str {
-        match self {
-            Self::GraphqlResponseJson => "application/graphql-response+json",
-            Self::Json => "application/json",
-        }
-    }
-
     /// The `Content-Type` header value for a response: the media type with `charset=utf-8`.
     pub fn content_type(self) -> &'static str {
         match self {
@@ -234,7 +222,6 @@ fn parse_media_range(text: &str) -> Option<MediaRange> {
 pub struct GraphqlRequest {
     media_type: ResponseMediaType,
     request: async_graphql::Request,
-    operation_name: Option<String>,
     operation_type: Option<OperationType>,
     root_field: Option<String>,
 }
@@ -243,13 +230,6 @@ impl GraphqlRequest {
     /// The negotiated response media type.
     pub fn media_type(&self) -> ResponseMediaType {
         self.media_type
-    }
-
-    /// The name of the operation to run (`operationName`, or the name of the document's only
-    /// operation); `None` for an anonymous operation or when no operation is selected.
-    /// Clients choose these names: cap their number before using them as metric labels.
-    pub fn operation_name(&self) -> Option<&str> {
-        self.operation_name.as_deref()
     }
 
     /// The type of the operation to run, or `None` if the document does not select exactly
@@ -264,11 +244,6 @@ impl GraphqlRequest {
         self.root_field.as_deref()
     }
 
-    /// The async-graphql request (its document is already parsed).
-    pub fn request(&self) -> &async_graphql::Request {
-        &self.request
-    }
-
     /// Mutable access to the async-graphql request, e.g. to add data.
     pub fn request_mut(&mut self) -> &mut async_graphql::Request {
         &mut self.request
@@ -278,22 +253,6 @@ impl GraphqlRequest {
     /// [`GraphqlRequest::media_type`].
     pub fn into_request(self) -> async_graphql::Request {
         self.request
-    }
-
-    /// Executes the request on `schema` after passing it through `data` (to add per-request
-    /// data such as the authenticated viewer), and builds the HTTP response.
-    pub async fn execute<Q, M, S>(
-        self,
-        schema: &Schema<Q, M, S>,
-        data: impl FnOnce(async_graphql::Request) -> async_graphql::Request,
-    ) -> HttpResponse
-    where
-        Q: ObjectType + 'static,
-        M: ObjectType + 'static,
-        S: SubscriptionType + 'static,
-    {
-        let response = schema.execute(data(self.request)).await;
-        respond(self.media_type, response)
     }
 }
 
@@ -370,13 +329,8 @@ fn fallback_media_type(req: &HttpRequest) -> ResponseMediaType {
 /// `Content-Type` (415) and body size (413), the JSON and its parameters (400), the document
 /// (parse errors: 400 or 200 by media type), and for GET that the operation is not a mutation
 /// (405 with `Allow: POST`). Subscriptions are refused here too (they are served over
-/// WebSocket).
-pub fn parse_request(req: &HttpRequest, body: &[u8]) -> Result<GraphqlRequest, Rejection> {
-    parse_request_with(req, body, None)
-}
-
-/// [`parse_request`], taking the parsed document from `documents` when it holds one for
-/// the same text, and keeping it there after parsing otherwise.
+/// WebSocket). With `documents`, the parsed document is taken from there when it holds one
+/// for the same text, and kept there after parsing otherwise.
 pub fn parse_request_with(
     req: &HttpRequest,
     body: &[u8],
@@ -455,7 +409,7 @@ pub fn parse_request_with(
             None => keep_as = Some(request.query.clone()),
         }
     }
-    let (operation_name, operation_type, root_field) = match request.parsed_query() {
+    let (operation_type, root_field) = match request.parsed_query() {
         Err(error) => {
             return Err(Rejection {
                 media_type,
@@ -507,20 +461,18 @@ pub fn parse_request_with(
     Ok(GraphqlRequest {
         media_type,
         request,
-        operation_name,
         operation_type,
         root_field,
     })
 }
 
 /// Picks the operation the way async-graphql does: by name, or the document's only one.
-/// Returns its name (if it has one), type and first root field, or `(None, None, None)`
-/// when none is selected.
+/// Returns its type and first root field, or `(None, None)` when none is selected.
 fn select_operation(
     operations: &DocumentOperations,
     name: Option<&str>,
-) -> (Option<String>, Option<OperationType>, Option<String>) {
-    selected_operation(operations, name).map_or((None, None, None), |(name, operation)| {
+) -> (Option<OperationType>, Option<String>) {
+    selected_operation(operations, name).map_or((None, None), |(_, operation)| {
         let root = operation
             .node
             .selection_set
@@ -531,7 +483,7 @@ fn select_operation(
                 Selection::Field(field) => Some(field.node.name.node.to_string()),
                 _ => None,
             });
-        (name.map(str::to_owned), Some(operation.node.ty), root)
+        (Some(operation.node.ty), root)
     })
 }
 
@@ -799,10 +751,8 @@ pub fn error_response(
     Rejection::new(media_type, status, code, message).into_response()
 }
 
-/// A request refused before execution: an HTTP status and errors, answered without `data`.
-///
-/// Turn it into the response with [`Rejection::into_response`] or `HttpResponse::from`; it is
-/// also an actix-web `ResponseError`, so `?` works in handlers returning `actix_web::Result`.
+/// A request refused before execution: an HTTP status and errors, answered without `data`
+/// by [`Rejection::into_response`].
 #[derive(Debug, Clone)]
 pub struct Rejection {
     media_type: ResponseMediaType,
@@ -833,21 +783,6 @@ impl Rejection {
         self
     }
 
-    /// The HTTP status code of the answer.
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    /// The media type of the answer.
-    pub fn media_type(&self) -> ResponseMediaType {
-        self.media_type
-    }
-
-    /// The errors of the answer, as GraphQL error JSON objects.
-    pub fn errors(&self) -> &[Json] {
-        &self.errors
-    }
-
     /// The HTTP response: `{"errors": [...]}` in the media type, with `Allow` for 405.
     pub fn into_response(self) -> HttpResponse {
         let mut builder = HttpResponse::build(self.status);
@@ -856,34 +791,6 @@ impl Rejection {
             builder.insert_header((header::ALLOW, methods));
         }
         builder.body(json!({ "errors": self.errors }).to_string())
-    }
-}
-
-impl From<Rejection> for HttpResponse {
-    fn from(rejection: Rejection) -> Self {
-        rejection.into_response()
-    }
-}
-
-impl std::fmt::Display for Rejection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let message = self
-            .errors
-            .first()
-            .and_then(|error| error.get("message"))
-            .and_then(Json::as_str)
-            .unwrap_or("request refused");
-        write!(f, "{} {message}", self.status.as_u16())
-    }
-}
-
-impl actix_web::ResponseError for Rejection {
-    fn status_code(&self) -> StatusCode {
-        self.status
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        self.clone().into_response()
     }
 }
 
@@ -903,586 +810,5 @@ pub fn unauthenticated(req: &HttpRequest, message: &str) -> HttpResponse {
     response
 }
 
-/// Reads, checks and executes a GraphQL-over-HTTP request in one call.
-///
-/// `body` should come from [`read_body`] (or a `web::Bytes` extractor whose
-/// `web::PayloadConfig` limit is at least [`MAX_BODY_BYTES`]); `data` adds per-request data.
-/// Use [`parse_request`] and [`GraphqlRequest::execute`] instead to see the operation first.
-pub async fn execute<Q, M, S>(
-    schema: &Schema<Q, M, S>,
-    req: &HttpRequest,
-    body: Bytes,
-    data: impl FnOnce(async_graphql::Request) -> async_graphql::Request,
-) -> HttpResponse
-where
-    Q: ObjectType + 'static,
-    M: ObjectType + 'static,
-    S: SubscriptionType + 'static,
-{
-    match parse_request(req, &body) {
-        Ok(request) => request.execute(schema, data).await,
-        Err(rejection) => rejection.into_response(),
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use actix_web::{FromRequest, http::header::HeaderMap, test::TestRequest, web};
-    use async_graphql::{Context, EmptySubscription, Object, Result as GqlResult};
-
-    use super::*;
-
-    struct Query;
-
-    #[Object]
-    impl Query {
-        async fn hello(&self) -> &str {
-            "world"
-        }
-
-        async fn greet(&self, name: String) -> String {
-            format!("hello {name}")
-        }
-
-        /// Nullable field whose resolver fails.
-        async fn fail(&self) -> GqlResult<Option<i32>> {
-            Err("boom".into())
-        }
-
-        /// Non-null field whose resolver fails: the error bubbles up to `data: null`.
-        async fn strict(&self) -> GqlResult<i32> {
-            Err("strict boom".into())
-        }
-
-        async fn whoami(&self, ctx: &Context<'_>) -> Option<String> {
-            ctx.data_opt::<String>().cloned()
-        }
-    }
-
-    struct Mutation;
-
-    #[Object]
-    impl Mutation {
-        async fn bump(&self) -> i32 {
-            1
-        }
-    }
-
-    type TestSchema = Schema<Query, Mutation, EmptySubscription>;
-
-    fn schema() -> TestSchema {
-        Schema::new(Query, Mutation, EmptySubscription)
-    }
-
-    const GQL: &str = "application/graphql-response+json";
-    const JSON: &str = "application/json";
-
-    struct Answer {
-        status: StatusCode,
-        headers: HeaderMap,
-        body: Json,
-    }
-
-    impl Answer {
-        async fn from(response: HttpResponse) -> Self {
-            let status = response.status();
-            let headers = response.headers().clone();
-            let bytes = actix_web::body::to_bytes(response.into_body())
-                .await
-                .expect("body");
-            let body = serde_json::from_slice(&bytes).expect("response body is JSON");
-            Self {
-                status,
-                headers,
-                body,
-            }
-        }
-
-        fn content_type(&self) -> &str {
-            self.headers
-                .get(header::CONTENT_TYPE)
-                .and_then(|value| value.to_str().ok())
-                .unwrap_or_default()
-        }
-
-        fn has_data(&self) -> bool {
-            self.body.get("data").is_some()
-        }
-
-        fn first_code(&self) -> Option<&str> {
-            self.body["errors"][0]["extensions"]["code"].as_str()
-        }
-    }
-
-    fn post(accept: Option<&str>, body: &str) -> (HttpRequest, Bytes) {
-        let mut req = TestRequest::post()
-            .uri("/graphql")
-            .insert_header((header::CONTENT_TYPE, JSON));
-        if let Some(accept) = accept {
-            req = req.insert_header((header::ACCEPT, accept));
-        }
-        (req.to_http_request(), Bytes::from(body.to_owned()))
-    }
-
-    fn get(accept: Option<&str>, query_string: &str) -> (HttpRequest, Bytes) {
-        let mut req = TestRequest::get().uri(&format!("/graphql?{query_string}"));
-        if let Some(accept) = accept {
-            req = req.insert_header((header::ACCEPT, accept));
-        }
-        (req.to_http_request(), Bytes::new())
-    }
-
-    async fn run((req, body): (HttpRequest, Bytes)) -> Answer {
-        Answer::from(execute(&schema(), &req, body, |request| request).await).await
-    }
-
-    fn accept(value: &str) -> Result<ResponseMediaType, StatusCode> {
-        let req = TestRequest::default()
-            .insert_header((header::ACCEPT, value))
-            .to_http_request();
-        negotiate(&req).map_err(|rejection| rejection.status())
-    }
-
-    #[test]
-    fn negotiates_accept() {
-        use ResponseMediaType::{GraphqlResponseJson as G, Json as J};
-        assert_eq!(
-            negotiate(&TestRequest::default().to_http_request()).ok(),
-            Some(J)
-        );
-        assert_eq!(accept("*/*"), Ok(J));
-        assert_eq!(accept("application/*"), Ok(J));
-        assert_eq!(accept(JSON), Ok(J));
-        assert_eq!(accept(GQL), Ok(G));
-        assert_eq!(
-            accept("application/graphql-response+json, application/json;q=0.9"),
-            Ok(G)
-        );
-        assert_eq!(
-            accept("application/json, application/graphql-response+json"),
-            Ok(G)
-        );
-        assert_eq!(
-            accept("application/json;q=0.5, application/graphql-response+json;q=0.4"),
-            Ok(J)
-        );
-        assert_eq!(accept("application/json;q=0, */*"), Ok(G));
-        assert_eq!(accept("text/html, */*;q=0.1"), Ok(J));
-        assert_eq!(accept("APPLICATION/JSON; charset=utf-8"), Ok(J));
-        assert_eq!(accept("text/html"), Err(StatusCode::NOT_ACCEPTABLE));
-        assert_eq!(
-            accept("application/json;q=0"),
-            Err(StatusCode::NOT_ACCEPTABLE)
-        );
-        assert_eq!(
-            accept("application/json; charset=latin1"),
-            Err(StatusCode::NOT_ACCEPTABLE)
-        );
-    }
-
-    #[actix_web::test]
-    async fn not_acceptable_is_406() {
-        let answer = run(post(Some("text/html"), r#"{"query":"{ hello }"}"#)).await;
-        assert_eq!(answer.status, StatusCode::NOT_ACCEPTABLE);
-        assert_eq!(answer.first_code(), Some(BAD_USER_INPUT));
-        assert!(!answer.has_data());
-    }
-
-    #[actix_web::test]
-    async fn post_query_in_each_media_type() {
-        for (accept, expected) in [
-            (None, JSON),
-            (Some("*/*"), JSON),
-            (Some(JSON), JSON),
-            (Some(GQL), GQL),
-        ] {
-            let answer = run(post(accept, r#"{"query":"{ hello }"}"#)).await;
-            assert_eq!(answer.status, StatusCode::OK);
-            assert_eq!(answer.content_type(), format!("{expected}; charset=utf-8"));
-            assert_eq!(answer.body, json!({ "data": { "hello": "world" } }));
-        }
-    }
-
-    #[actix_web::test]
-    async fn post_with_variables_operation_name_and_extensions() {
-        let body = json!({
-            "query": "query A { hello } query B($n: String!) { greet(name: $n) }",
-            "operationName": "B",
-            "variables": { "n": "duban" },
-            "extensions": { "some": "value" },
-        });
-        let answer = run(post(Some(GQL), &body.to_string())).await;
-        assert_eq!(answer.status, StatusCode::OK);
-        assert_eq!(answer.body, json!({ "data": { "greet": "hello duban" } }));
-
-        let body =
-            r#"{"query":"{ hello }","variables":null,"operationName":null,"extensions":null}"#;
-        let answer = run(post(Some(JSON), body)).await;
-        assert_eq!(answer.status, StatusCode::OK);
-        assert_eq!(answer.body, json!({ "data": { "hello": "world" } }));
-    }
-
-    #[actix_web::test]
-    async fn post_mutation_runs() {
-        let answer = run(post(None, r#"{"query":"mutation { bump }"}"#)).await;
-        assert_eq!(answer.status, StatusCode::OK);
-        assert_eq!(answer.body, json!({ "data": { "bump": 1 } }));
-    }
-
-    #[actix_web::test]
-    async fn content_type_must_be_json() {
-        for (content_type, status) in [
-            (Some("application/json; charset=UTF-8"), StatusCode::OK),
-            (Some("Application/JSON;charset=\"utf-8\""), StatusCode::OK),
-            (
-                Some("application/json; charset=latin1"),
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ),
-            (
-                Some("text/plain;charset=UTF-8"),
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ),
-            (
-                Some("application/graphql"),
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ),
-            (
-                Some("application/x-www-form-urlencoded"),
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ),
-            (None, StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        ] {
-            let mut req = TestRequest::post().uri("/graphql");
-            if let Some(content_type) = content_type {
-                req = req.insert_header((header::CONTENT_TYPE, content_type));
-            }
-            let body = Bytes::from_static(br#"{"query":"{ hello }"}"#);
-            let answer = run((req.to_http_request(), body)).await;
-            assert_eq!(answer.status, status, "{content_type:?}");
-            if status != StatusCode::OK {
-                assert!(!answer.has_data());
-                assert_eq!(answer.first_code(), Some(BAD_USER_INPUT));
-            }
-        }
-    }
-
-    #[actix_web::test]
-    async fn bad_json_and_bad_parameters_are_400_without_data() {
-        let cases = [
-            "",
-            "   ",
-            "{ \"not a JSON",
-            "[{\"query\":\"{ hello }\"}]",
-            "\"{ hello }\"",
-            r#"{"notquery":"{ hello }"}"#,
-            r#"{"query":null}"#,
-            r#"{"query":{"obj":"ect"}}"#,
-            r#"{"query":0}"#,
-            r#"{"query":false}"#,
-            r#"{"query":["array"]}"#,
-            r#"{"query":"{ hello }","operationName":0}"#,
-            r#"{"query":"{ hello }","operationName":{}}"#,
-            r#"{"query":"{ hello }","variables":"string"}"#,
-            r#"{"query":"{ hello }","variables":["array"]}"#,
-            r#"{"query":"{ hello }","variables":false}"#,
-            r#"{"query":"{ hello }","extensions":"string"}"#,
-            r#"{"query":"{ hello }","extensions":0}"#,
-        ];
-        for accept in [Some(JSON), Some(GQL)] {
-            for body in cases {
-                let answer = run(post(accept, body)).await;
-                assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{body}");
-                assert!(!answer.has_data(), "{body}");
-                assert_eq!(answer.first_code(), Some(BAD_USER_INPUT), "{body}");
-                assert!(answer.body["errors"][0]["message"].is_string());
-            }
-        }
-    }
-
-    #[actix_web::test]
-    async fn document_errors_depend_on_media_type() {
-        let cases = [
-            // parse failure
-            json!({ "query": "{" }),
-            // validation failure
-            json!({ "query": "{ 8f31403dfe404bccbb0e835f2629c6a7 }" }),
-            // variable coercion failure
-            json!({ "query": "query C($id: ID!) { __typename }", "variables": { "id": null } }),
-            // unknown operation name
-            json!({ "query": "query A { hello }", "operationName": "B" }),
-            // several operations, no name
-            json!({ "query": "query A { hello } query B { hello }" }),
-        ];
-        for body in cases {
-            for (accept, status) in [(GQL, StatusCode::BAD_REQUEST), (JSON, StatusCode::OK)] {
-                let answer = run(post(Some(accept), &body.to_string())).await;
-                assert_eq!(answer.status, status, "{body} {accept}");
-                assert!(answer.content_type().starts_with(accept));
-                assert!(!answer.has_data(), "{body} {accept}: {}", answer.body);
-                assert_eq!(answer.first_code(), Some(BAD_USER_INPUT), "{body}");
-            }
-        }
-    }
-
-    #[actix_web::test]
-    async fn parse_error_keeps_locations() {
-        let answer = run(post(Some(GQL), r#"{"query":"{"}"#)).await;
-        assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-        assert!(answer.body["errors"][0]["locations"].is_array());
-    }
-
-    #[actix_web::test]
-    async fn execution_errors_are_200_with_data() {
-        for accept in [GQL, JSON] {
-            let answer = run(post(Some(accept), r#"{"query":"{ hello fail }"}"#)).await;
-            assert_eq!(answer.status, StatusCode::OK);
-            assert_eq!(answer.body["data"]["hello"], "world");
-            // async-graphql 7.2 leaves a failed nullable field out rather than null.
-            assert!(answer.body["data"]["fail"].is_null());
-            assert_eq!(answer.body["errors"][0]["message"], "boom");
-            assert_eq!(answer.body["errors"][0]["path"], json!(["fail"]));
-
-            // A non-null field error bubbles up to `data: null`: still an execution result.
-            let answer = run(post(Some(accept), r#"{"query":"{ strict }"}"#)).await;
-            assert_eq!(answer.status, StatusCode::OK);
-            assert!(answer.has_data());
-            assert_eq!(answer.body["data"], Json::Null);
-            assert_eq!(answer.body["errors"][0]["message"], "strict boom");
-        }
-    }
-
-    #[actix_web::test]
-    async fn get_queries() {
-        let answer = run(get(None, "query=%7B%20hello%20%7D")).await;
-        assert_eq!(answer.status, StatusCode::OK);
-        assert_eq!(answer.body, json!({ "data": { "hello": "world" } }));
-
-        let query_string = "query=query%20Q(%24n%3A%20String!)%20%7B%20greet(name%3A%20%24n)%20%7D\
-            &operationName=Q&variables=%7B%22n%22%3A%22x%22%7D&extensions=%7B%7D";
-        let answer = run(get(Some(GQL), query_string)).await;
-        assert_eq!(answer.status, StatusCode::OK);
-        assert_eq!(
-            answer.content_type(),
-            "application/graphql-response+json; charset=utf-8"
-        );
-        assert_eq!(answer.body, json!({ "data": { "greet": "hello x" } }));
-    }
-
-    #[actix_web::test]
-    async fn get_bad_parameters_are_400() {
-        for query_string in [
-            "",
-            "notquery=%7B%20hello%20%7D",
-            "query=%7B%20hello%20%7D&query=%7B%20hello%20%7D",
-            "query=%7B%20hello%20%7D&variables=%7Bnot%20json",
-            "query=%7B%20hello%20%7D&variables=%5B1%5D",
-            "query=%7B%20hello%20%7D&extensions=%22s%22",
-        ] {
-            let answer = run(get(Some(GQL), query_string)).await;
-            assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{query_string}");
-            assert!(!answer.has_data());
-            assert_eq!(answer.first_code(), Some(BAD_USER_INPUT));
-        }
-    }
-
-    #[actix_web::test]
-    async fn get_mutation_is_405_allow_post() {
-        for query_string in [
-            "query=mutation%20%7B%20bump%20%7D",
-            "query=mutation%20%7B%20__typename%20%7D",
-            "query=query%20A%20%7B%20hello%20%7D%20mutation%20B%20%7B%20bump%20%7D&operationName=B",
-        ] {
-            for accept in [GQL, JSON] {
-                let answer = run(get(Some(accept), query_string)).await;
-                assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED);
-                assert_eq!(answer.headers.get(header::ALLOW).unwrap(), "POST");
-                assert!(!answer.has_data());
-                assert_eq!(answer.first_code(), Some(BAD_USER_INPUT));
-            }
-        }
-        // The query of the same document is fine over GET.
-        let query_string =
-            "query=query%20A%20%7B%20hello%20%7D%20mutation%20B%20%7B%20bump%20%7D&operationName=A";
-        let answer = run(get(None, query_string)).await;
-        assert_eq!(answer.status, StatusCode::OK);
-    }
-
-    #[actix_web::test]
-    async fn other_methods_are_405() {
-        let req = TestRequest::put().uri("/graphql").to_http_request();
-        let answer = run((req, Bytes::new())).await;
-        assert_eq!(answer.status, StatusCode::METHOD_NOT_ALLOWED);
-        assert_eq!(answer.headers.get(header::ALLOW).unwrap(), "GET, POST");
-    }
-
-    #[actix_web::test]
-    async fn subscriptions_are_refused() {
-        let answer = run(post(Some(GQL), r#"{"query":"subscription { tick }"}"#)).await;
-        assert_eq!(answer.status, StatusCode::BAD_REQUEST);
-        assert!(!answer.has_data());
-        let message = answer.body["errors"][0]["message"].as_str().unwrap();
-        assert!(message.contains("WebSocket"), "{message}");
-    }
-
-    #[actix_web::test]
-    async fn body_over_the_limit_is_413() {
-        let big = format!(
-            r#"{{"query":"{{ hello }}","x":"{}"}}"#,
-            " ".repeat(MAX_BODY_BYTES)
-        );
-        let answer = run(post(Some(GQL), &big)).await;
-        assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
-        assert!(!answer.has_data());
-        let message = answer.body["errors"][0]["message"].as_str().unwrap();
-        assert!(message.contains(&MAX_BODY_BYTES.to_string()), "{message}");
-    }
-
-    async fn read(req: TestRequest) -> Result<Bytes, Rejection> {
-        let (req, mut payload) = req.to_http_parts();
-        let payload = web::Payload::from_request(&req, &mut payload)
-            .await
-            .expect("payload");
-        read_body(&req, payload).await
-    }
-
-    #[actix_web::test]
-    async fn read_body_limits() {
-        let body = read(TestRequest::post().set_payload("{}"))
-            .await
-            .expect("small body");
-        assert_eq!(&body[..], b"{}");
-
-        let at_limit = vec![b' '; MAX_BODY_BYTES];
-        let body = read(TestRequest::post().set_payload(at_limit))
-            .await
-            .expect("at limit");
-        assert_eq!(body.len(), MAX_BODY_BYTES);
-
-        let over = vec![b' '; MAX_BODY_BYTES + 1];
-        let rejection = read(TestRequest::post().set_payload(over))
-            .await
-            .unwrap_err();
-        assert_eq!(rejection.status(), StatusCode::PAYLOAD_TOO_LARGE);
-
-        // A declared Content-Length over the limit is refused without reading.
-        let req = TestRequest::post()
-            .insert_header((header::CONTENT_LENGTH, (MAX_BODY_BYTES * 4).to_string()))
-            .insert_header((header::ACCEPT, GQL));
-        let rejection = read(req).await.unwrap_err();
-        assert_eq!(rejection.status(), StatusCode::PAYLOAD_TOO_LARGE);
-        assert_eq!(
-            rejection.media_type(),
-            ResponseMediaType::GraphqlResponseJson
-        );
-        let answer = Answer::from(rejection.into_response()).await;
-        assert_eq!(answer.first_code(), Some(BAD_USER_INPUT));
-    }
-
-    #[actix_web::test]
-    async fn unauthenticated_is_401() {
-        for (accept, expected) in [(None, JSON), (Some(GQL), GQL), (Some("text/html"), JSON)] {
-            let mut req = TestRequest::post();
-            if let Some(accept) = accept {
-                req = req.insert_header((header::ACCEPT, accept));
-            }
-            let response = unauthenticated(&req.to_http_request(), "missing bearer token");
-            let answer = Answer::from(response).await;
-            assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-            assert!(answer.content_type().starts_with(expected));
-            assert_eq!(
-                answer.headers.get(header::WWW_AUTHENTICATE).unwrap(),
-                "Bearer"
-            );
-            assert_eq!(
-                answer.body,
-                json!({ "errors": [{
-                    "message": "missing bearer token",
-                    "extensions": { "code": UNAUTHENTICATED },
-                }] })
-            );
-        }
-    }
-
-    #[test]
-    fn operation_name_and_type() {
-        let cases = [
-            (
-                json!({ "query": "{ hello }" }),
-                None,
-                Some(OperationType::Query),
-            ),
-            (
-                json!({ "query": "query Q { hello }" }),
-                Some("Q"),
-                Some(OperationType::Query),
-            ),
-            (
-                json!({ "query": "mutation M { bump }" }),
-                Some("M"),
-                Some(OperationType::Mutation),
-            ),
-            (
-                json!({ "query": "query A { hello } mutation B { bump }", "operationName": "B" }),
-                Some("B"),
-                Some(OperationType::Mutation),
-            ),
-            (
-                json!({ "query": "query A { hello } query B { hello }" }),
-                None,
-                None,
-            ),
-            (
-                json!({ "query": "query A { hello }", "operationName": "Nope" }),
-                None,
-                None,
-            ),
-            (
-                json!({ "query": "{ hello }", "operationName": "Nope" }),
-                None,
-                None,
-            ),
-        ];
-        for (body, name, kind) in cases {
-            let (req, bytes) = post(None, &body.to_string());
-            let parsed = parse_request(&req, &bytes).expect("parses");
-            assert_eq!(parsed.operation_name(), name, "{body}");
-            assert_eq!(parsed.operation_type(), kind, "{body}");
-            assert_eq!(parsed.media_type(), ResponseMediaType::Json);
-        }
-    }
-
-    #[actix_web::test]
-    async fn data_reaches_resolvers() {
-        let (req, body) = post(None, r#"{"query":"{ whoami }"}"#);
-        let parsed = parse_request(&req, &body).expect("parses");
-        let response = parsed
-            .execute(&schema(), |request| request.data("viewer-1".to_owned()))
-            .await;
-        let answer = Answer::from(response).await;
-        assert_eq!(answer.body, json!({ "data": { "whoami": "viewer-1" } }));
-
-        // The same by hand: into_request, execute, respond.
-        let (req, body) = post(Some(GQL), r#"{"query":"{ whoami }"}"#);
-        let parsed = parse_request(&req, &body).expect("parses");
-        let media_type = parsed.media_type();
-        let request = parsed.into_request().data("viewer-2".to_owned());
-        let answer = Answer::from(respond(media_type, schema().execute(request).await)).await;
-        assert!(answer.content_type().starts_with(GQL));
-        assert_eq!(answer.body, json!({ "data": { "whoami": "viewer-2" } }));
-    }
-
-    #[actix_web::test]
-    async fn rejection_is_a_response_error() {
-        let rejection = Rejection::new(
-            ResponseMediaType::Json,
-            StatusCode::FORBIDDEN,
-            "FORBIDDEN",
-            "no",
-        );
-        assert_eq!(rejection.to_string(), "403 no");
-        let error = actix_web::Error::from(rejection);
-        let answer = Answer::from(error.error_response()).await;
-        assert_eq!(answer.status, StatusCode::FORBIDDEN);
-        assert_eq!(answer.first_code(), Some("FORBIDDEN"));
-    }
-}
+mod tests;
