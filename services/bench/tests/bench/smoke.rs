@@ -77,7 +77,10 @@ async fn run(backend: Backend, config: Config) {
     }
     let events = config.events as f64;
     assert_eq!(f("load_events"), events);
-    assert_eq!(f("rebuild_events"), events);
+    // The rebuild folds the loaded log and what the clocks recorded before the server
+    // started (reminders, digests, circulars at the bench's moment), a bounded few.
+    let rebuilt = f("rebuild_events");
+    assert!(rebuilt >= events && rebuilt <= events * 1.05, "{rebuilt}");
     assert!(f("rebuild_events_per_s") > 0.0 && f("fold_only_events_per_s") > 0.0);
     // Over the stored projection and over none: the same documents, all written when
     // none was stored.
