@@ -60,12 +60,10 @@ pub async fn settle_clocks(bin: Option<&Path>, url: &str) -> BenchResult<()> {
         }
         return Ok(());
     }
-    let app = App::open(url, bench_clock()).await?;
-    app.tick().await?;
-    app.remind().await?;
-    app.digest().await?;
-    app.circulate().await?;
-    app.read.flush().await?;
+    App::open(url, bench_clock())
+        .await?
+        .run_clocks_once()
+        .await?;
     Ok(())
 }
 

@@ -340,13 +340,10 @@ pub async fn run(cli: Cli) -> ServiceResult<()> {
         }
         Command::Tick => {
             let app = App::open(&cli.database_url, clock).await?;
-            let marked = app.tick().await?;
-            let reminded = app.remind().await?;
-            let bulletins = app.digest().await? + app.circulate().await?;
-            app.read.flush().await?;
-            println!("overdue clock: {marked} task(s) marked overdue");
-            println!("reminder clock: {reminded} reminder(s) recorded");
-            println!("bulletin clock: {bulletins} bulletin(s) recorded");
+            let pass = app.run_clocks_once().await?;
+            println!("overdue clock: {} task(s) marked overdue", pass.marked);
+            println!("reminder clock: {} reminder(s) recorded", pass.reminded);
+            println!("bulletin clock: {} bulletin(s) recorded", pass.bulletins);
             Ok(())
         }
         Command::Projections {

@@ -66,6 +66,20 @@ impl App {
         Ok(recorded)
     }
 
+    /// One pass of every clock (overdue marks, reminders, then bulletins), stopping at
+    /// the first failure, with the read models flushed after it: `duban tick`.
+    pub async fn run_clocks_once(&self) -> ServiceResult<ClockPass> {
+        let marked = self.tick().await?;
+        let reminded = self.remind().await?;
+        let bulletins = self.digest().await? + self.circulate().await?;
+        self.read.flush().await?;
+        Ok(ClockPass {
+            marked,
+            reminded,
+            bulletins,
+        })
+    }
+
     /// Runs the clock (overdue marks, reminders, then bulletins) every `interval` until
     /// the process ends.
     pub fn spawn_clock(
@@ -92,4 +106,15 @@ impl App {
             }
         })
     }
+}
+
+/// What one pass of the clocks recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClockPass {
+    /// Tasks marked overdue.
+    pub marked: usize,
+    /// Reminders recorded.
+    pub reminded: usize,
+    /// Weekly digests and quarterly circulars recorded.
+    pub bulletins: usize,
 }
